@@ -18,6 +18,11 @@ type Content struct {
 	// "txt", "md" or "html".
 	Format string `json:"format"`
 	Pages  []Page `json:"pages"`
+	// Furniture lists the distinct running headers and footers the
+	// extractor removed ("GB.319/POL/2", "GB319-POL_2_[MIGRA-131016-1]-En.docx
+	// 3"). They are not text, but the footer's job code still tells the
+	// symbol, date and language when a scan lacks its cover.
+	Furniture []string `json:"furniture,omitempty"`
 }
 
 // Page is one physical page. Formats without pages (DOCX, Markdown, HTML)
@@ -51,6 +56,15 @@ type Line struct {
 	// Blank marks an empty line (OCR and plain text keep their blank
 	// lines, which separate blocks).
 	Blank bool `json:"blank,omitempty"`
+	// Links are the hyperlinks of the line (Markdown and HTML): their text
+	// stays in Text, their targets become citations.
+	Links []Link `json:"links,omitempty"`
+}
+
+// Link is a hyperlink found in a line.
+type Link struct {
+	Text   string `json:"text"`
+	Target string `json:"target"`
 }
 
 // Note is one footnote body as printed at the foot of a page.

@@ -193,16 +193,34 @@ func FindReferences(text string) []Reference {
 	}
 	sort.SliceStable(spans, func(i, j int) bool { return spans[i].start < spans[j].start })
 	var out []Reference
-	seen := map[string]bool{}
+	seen := map[string]int{}
 	for _, s := range spans {
 		key := s.ref.Kind + "\x00" + s.ref.Value
-		if seen[key] {
+		i, dup := seen[key]
+		if !dup {
+			seen[key] = len(out)
+			out = append(out, s.ref)
 			continue
 		}
-		seen[key] = true
-		out = append(out, s.ref)
+		// the same reference cited twice ("UNGA resolution 67/219 ... UN doc.
+		// A/RES/67/219 (26 March 2013), para. 16"): keep one, with what each
+		// mention tells
+		r := &out[i]
+		if s.ref.Text == "" {
+			r.Text = ""
+		}
+		r.Pinpoint = cmpOr(r.Pinpoint, s.ref.Pinpoint)
+		r.Date = cmpOr(r.Date, s.ref.Date)
+		r.Title = cmpOr(r.Title, s.ref.Title)
 	}
 	return out
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }
 
 func isWordByte(b byte) bool {
@@ -332,8 +350,12 @@ func opCitTarget(earlier []Footnote, short string) int {
 	if len(words) == 0 {
 		return -1
 	}
-	// 1. the short title printed as a title (same capitalisation) in an earlier footnote
+	// 1. the short title printed as a title (same capitalisation, standing
+	// as a title: at the start, after "See" or a comma) in an earlier footnote
 	for i := len(earlier) - 1; i >= 0; i-- {
+		if isOpCit(earlier[i].Text) {
+			continue
+		}
 		if titleCaseContains(earlier[i].Text, short) {
 			return i
 		}
@@ -355,14 +377,16 @@ func opCitTarget(earlier []Footnote, short string) int {
 			return i
 		}
 	}
-	// 3. the words anywhere in an earlier footnote
+	// 3. the words anywhere in an earlier footnote that is not itself an op. cit.
 	for i := len(earlier) - 1; i >= 0; i-- {
-		if strings.Contains(strings.ToLower(earlier[i].Text), strings.ToLower(short)) {
+		if !isOpCit(earlier[i].Text) && strings.Contains(strings.ToLower(earlier[i].Text), strings.ToLower(short)) {
 			return i
 		}
 	}
 	return -1
 }
+
+func isOpCit(s string) bool { return strings.Contains(s, "op. cit.") }
 
 func significantWords(s string) []string {
 	stop := map[string]bool{"the": true, "of": true, "and": true, "on": true, "in": true, "for": true, "a": true, "to": true}
@@ -385,7 +409,11 @@ func titleCaseContains(text, title string) bool {
 			return false
 		}
 		found := text[off+i : off+i+len(title)]
-		ok := true
+		before := strings.TrimRight(text[:off+i], " ")
+		after := text[off+i+len(title):]
+		ok := (before == "" || strings.HasSuffix(before, "See") || strings.HasSuffix(before, "see") ||
+			strings.HasSuffix(before, ",") || strings.HasSuffix(before, ":") || strings.HasSuffix(before, ".")) &&
+			(after == "" || strings.HasPrefix(after, ",") || strings.HasPrefix(after, ".") || strings.HasPrefix(after, " ("))
 		for _, w := range strings.Fields(found) {
 			if len(significantWords(w)) > 0 && !unicode.IsUpper([]rune(w)[0]) {
 				ok = false

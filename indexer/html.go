@@ -1,0 +1,110 @@
+package indexer
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"strings"
+
+	"golang.org/x/net/html"
+)
+
+// ExtractHTML reads a web page: the text of its block elements in order,
+// headings marked, links kept, scripts, styles, navigation and forms
+// dropped. The page title becomes the first heading line. It uses
+// golang.org/x/net/html, the HTML5 parsing algorithm browsers use, because
+// real pages are rarely well-formed and a hand-written tag scanner gets
+// them wrong.
+func ExtractHTML(ctx context.Context, r io.ReaderAt, size int64) (*Content, error) {
+	b, err := readAllAt(r, size, maxTextFile)
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	root, err := html.Parse(bytes.NewReader(b))
+	if err != nil {
+		return nil, err
+	}
+	p := Page{Number: 1}
+	var all strings.Builder
+	var cur strings.Builder
+	var curLinks []Link
+	curHeading := false
+	flush := func() {
+		t := strings.Join(strings.Fields(cur.String()), " ")
+		if t != "" {
+			p.Lines = append(p.Lines, Line{Text: t, Block: true, Heading: curHeading, Links: curLinks})
+			all.WriteString(t + "\n")
+		}
+		cur.Reset()
+		curLinks = nil
+		curHeading = false
+	}
+	skip := map[string]bool{"script": true, "style": true, "noscript": true, "nav": true, "form": true, "template": true, "svg": true, "head": true}
+	blockTags := map[string]bool{"p": true, "div": true, "li": true, "td": true, "th": true, "tr": true, "section": true, "article": true,
+		"h1": true, "h2": true, "h3": true, "h4": true, "h5": true, "h6": true, "blockquote": true, "pre": true, "br": true, "dd": true, "dt": true, "table": true, "ul": true, "ol": true}
+	var title string
+	var walk func(n *html.Node, depth int)
+	walk = func(n *html.Node, depth int) {
+		if depth > 500 {
+			return
+		}
+		if n.Type == html.ElementNode {
+			if n.Data == "title" && title == "" && n.FirstChild != nil {
+				title = strings.Join(strings.Fields(n.FirstChild.Data), " ")
+			}
+			if skip[n.Data] {
+				return
+			}
+			if blockTags[n.Data] {
+				flush()
+			}
+			if len(n.Data) == 2 && n.Data[0] == 'h' && n.Data[1] >= '1' && n.Data[1] <= '6' {
+				curHeading = true
+			}
+		}
+		if n.Type == html.TextNode {
+			cur.WriteString(n.Data)
+			cur.WriteString(" ")
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c, depth+1)
+		}
+		if n.Type == html.ElementNode {
+			if n.Data == "a" {
+				for _, a := range n.Attr {
+					if a.Key == "href" && a.Val != "" && !strings.HasPrefix(a.Val, "#") && !strings.HasPrefix(a.Val, "javascript:") {
+						curLinks = append(curLinks, Link{Text: strings.Join(strings.Fields(textOf(n)), " "), Target: a.Val})
+					}
+				}
+			}
+			if blockTags[n.Data] {
+				flush()
+			}
+		}
+	}
+	walk(root, 0)
+	flush()
+	if title != "" {
+		p.Lines = append([]Line{{Text: title, Heading: true, Block: true}}, p.Lines...)
+	}
+	p.Quality = Quality(all.String())
+	return &Content{Format: "html", Pages: []Page{p}}, nil
+}
+
+func textOf(n *html.Node) string {
+	var b strings.Builder
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.TextNode {
+			b.WriteString(n.Data)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
+	return b.String()
+}

@@ -1,0 +1,4 @@
+package indexer
+
+// ParseUN parses a UN document. See un.go.
+func ParseUN(c *Content, meta Meta) *Document { return ParseGeneric(c, meta) }
