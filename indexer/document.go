@@ -18,6 +18,9 @@ type Document struct {
 	OriginalLanguage string `json:"original_language,omitempty"`
 	Title            string `json:"title"`
 	Date             string `json:"date,omitempty"` // YYYY-MM-DD
+	// Aliases are other names the document is known by: the short name of
+	// a treaty ("CRC"), its database identifier in the source it came from.
+	Aliases []string `json:"aliases,omitempty"`
 
 	// GB documents: the parts of the symbol and the session.
 	Session      int      `json:"session,omitempty"`

@@ -305,10 +305,9 @@ type numbering struct {
 }
 
 type listLevel struct {
-	start   int
-	format  string
-	text    string
-	started bool
+	start  int
+	format string
+	text   string
 }
 
 func newNumbering(numXML, stylesXML []byte) *numbering {

@@ -19,6 +19,9 @@ type Meta struct {
 	Language string // "en", or "en+nl" for English with Dutch mixed in
 	Title    string
 	Date     string
+	// Source is where the librarian got the file (the manifest's source
+	// column); a treaty database identifier in it becomes an alias.
+	Source string
 }
 
 // PrimaryLanguage is the first language of "en+nl".
@@ -141,12 +144,12 @@ func ParseGB(c *Content, meta Meta) *Document {
 
 	// 3. the body: executive summary, headings, numbered paragraphs, items
 	var (
-		heading  string
-		cur      *Paragraph
-		curItem  *Item
-		summary  []string
-		inSumm   bool
-		decision bool
+		heading    string
+		cur        *Paragraph
+		curItem    *Item
+		summary    []string
+		inSumm     bool
+		decision   bool
 		unnumbered []string
 	)
 	flush := func() {
@@ -502,7 +505,7 @@ func toBlocks(c *Content) []block {
 	var out []block
 	startNew := true
 	for _, p := range c.Pages {
-		for _, l := range p.Lines {
+		for j, l := range p.Lines {
 			if l.Blank {
 				startNew = true
 				continue
@@ -511,7 +514,8 @@ func toBlocks(c *Content) []block {
 			if t == "" {
 				continue
 			}
-			newBlock := startNew || l.Block || l.Heading || numberedParaRE.MatchString(t) || itemRE.MatchString(t) ||
+			item := itemRE.MatchString(t) && (startNew || l.Block || !inlineEnumeration(p.Lines, j))
+			newBlock := startNew || l.Block || l.Heading || numberedParaRE.MatchString(t) || item ||
 				isCoverField(t) != "" || strings.HasPrefix(t, "Purpose of the document")
 			if len(out) > 0 && out[len(out)-1].heading && l.Heading && !l.Block && !startNew {
 				// a heading printed on two lines
@@ -532,6 +536,62 @@ func toBlocks(c *Content) []block {
 			startNew = false
 		}
 		startNew = true
+	}
+	return out
+}
+
+// inlineEnumeration reports whether the item label that starts line i
+// only happens to start a wrapped line of running text ("... the following
+// themes:" / "(1) assessing ...; (2) measures ..."): the next label of its
+// series follows inline in the same block, after a semicolon or comma. Line
+// based input (PDF, plain text) wraps such enumerations anywhere.
+func inlineEnumeration(lines []Line, i int) bool {
+	m := itemRE.FindStringSubmatch(strings.TrimSpace(lines[i].Text))
+	if m == nil {
+		return false
+	}
+	text := m[2]
+	for k := i + 1; k < len(lines); k++ {
+		l := lines[k]
+		t := strings.TrimSpace(l.Text)
+		if l.Blank || l.Block || l.Heading || numberedParaRE.MatchString(t) || itemRE.MatchString(t) {
+			break
+		}
+		text += " " + t
+	}
+	for _, next := range nextLabel(m[1]) {
+		label := "(" + next + ")"
+		for off := 0; ; {
+			at := strings.Index(text[off:], label)
+			if at < 0 {
+				break
+			}
+			before := strings.TrimSpace(text[:off+at])
+			before = strings.TrimSuffix(strings.TrimSuffix(before, " and"), " or")
+			if strings.HasSuffix(before, ";") || strings.HasSuffix(before, ",") {
+				return true
+			}
+			off += at + len(label)
+		}
+	}
+	return false
+}
+
+// nextLabel is the label after l in its series: b after a, 3 after 2, ii
+// after i (and j, since "(i)" after "(h)" is a letter).
+func nextLabel(l string) []string {
+	if n, err := strconv.Atoi(l); err == nil {
+		return []string{strconv.Itoa(n + 1)}
+	}
+	romans := []string{"i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"}
+	var out []string
+	if len(l) == 1 && l[0] >= 'a' && l[0] < 'z' {
+		out = append(out, string(l[0]+1))
+	}
+	for i := 0; i+1 < len(romans); i++ {
+		if romans[i] == l {
+			out = append(out, romans[i+1])
+		}
 	}
 	return out
 }

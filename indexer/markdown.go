@@ -9,9 +9,10 @@ import (
 
 var (
 	mdHeadingRE = regexp.MustCompile(`^(#{1,6})\s*(.*?)\s*#*\s*$`)
-	mdLinkRE    = regexp.MustCompile(`\[([^\]]*)\]\(([^)\s]*)(?:\s+"[^"]*")?\)`)
-	mdEmphRE    = regexp.MustCompile(`(\*\*|\*)([^*\n]+?)(\*\*|\*)`)
-	htmlTagRE   = regexp.MustCompile(`<[^>]{0,500}>`)
+	// link targets may hold balanced parentheses: .../(herzien)/1949/...
+	mdLinkRE  = regexp.MustCompile(`\[([^\]]*)\]\(((?:[^()\s]|\([^()\s]*\))*)(?:\s+"[^"]*")?\)`)
+	mdEmphRE  = regexp.MustCompile(`(\*\*|\*)([^*\n]+?)(\*\*|\*)`)
+	htmlTagRE = regexp.MustCompile(`<[^>]{0,500}>`)
 )
 
 // ExtractMarkdown reads a Markdown file line by line. It is deliberately
@@ -54,9 +55,7 @@ func ExtractMarkdown(ctx context.Context, r io.ReaderAt, size int64) (*Content, 
 			line.Heading, line.Block = true, true
 			t = m[2]
 		}
-		if strings.HasPrefix(t, "> ") {
-			t = t[2:]
-		}
+		t = strings.TrimPrefix(t, "> ")
 		for _, m := range mdLinkRE.FindAllStringSubmatch(t, -1) {
 			line.Links = append(line.Links, Link{Text: cleanInline(m[1]), Target: m[2]})
 		}

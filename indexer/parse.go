@@ -49,16 +49,16 @@ func looksGB(c *Content, meta Meta) bool {
 			return true
 		}
 	}
-	for _, p := range c.Pages {
-		for i, l := range p.Lines {
-			if i > 15 {
-				break
-			}
-			if l.Text == "Governing Body" || l.Text == "Conseil d’administration" || l.Text == "Consejo de Administración" {
-				return true
-			}
+	if len(c.Pages) == 0 {
+		return false
+	}
+	for i, l := range c.Pages[0].Lines {
+		if i > 15 {
+			break
 		}
-		break
+		if l.Text == "Governing Body" || l.Text == "Conseil d’administration" || l.Text == "Consejo de Administración" {
+			return true
+		}
 	}
 	return false
 }
@@ -67,16 +67,16 @@ func looksUN(c *Content, meta Meta) bool {
 	if sym, err := ParseSymbol(meta.Symbol); err == nil && sym.Kind == RefUN {
 		return true
 	}
-	for _, p := range c.Pages {
-		for i, l := range p.Lines {
-			if i > 12 {
-				break
-			}
-			if strings.Contains(l.Text, "General Assembly") || NormaliseUNSymbol(l.Text) != "" {
-				return true
-			}
+	if len(c.Pages) == 0 {
+		return false
+	}
+	for i, l := range c.Pages[0].Lines {
+		if i > 12 {
+			break
 		}
-		break
+		if strings.Contains(l.Text, "General Assembly") || NormaliseUNSymbol(l.Text) != "" {
+			return true
+		}
 	}
 	return false
 }

@@ -16,22 +16,25 @@ import (
 type UNInstrument struct {
 	Value  string
 	Symbol string
+	Kind   string // RefUNInstrument unless set
 }
 
 // unInstruments lists UN instruments cited by name, longest first so that a
 // longer title wins over a title it contains.
 var unInstruments = []UNInstrument{
-	{"International Convention on the Protection of the Rights of All Migrant Workers and Members of Their Families", "ICRMW"},
-	{"International Convention on the Elimination of All Forms of Racial Discrimination", "ICERD"},
-	{"International Covenant on Economic, Social and Cultural Rights", "ICESCR"},
-	{"Convention on the Elimination of All Forms of Discrimination against Women", "CEDAW"},
-	{"Protocol to Prevent, Suppress and Punish Trafficking in Persons, Especially Women and Children", "Trafficking Protocol"},
-	{"Protocol against the Smuggling of Migrants by Land, Sea and Air", "Smuggling of Migrants Protocol"},
-	{"United Nations Convention against Transnational Organized Crime", "UNTOC"},
-	{"International Covenant on Civil and Political Rights", "ICCPR"},
-	{"Universal Declaration of Human Rights", "UDHR"},
-	{"Convention on the Rights of the Child", "CRC"},
-	{"Charter of the United Nations", "UN Charter"},
+	{"International Convention on the Protection of the Rights of All Migrant Workers and Members of Their Families", "ICRMW", ""},
+	{"International Convention on the Elimination of All Forms of Racial Discrimination", "ICERD", ""},
+	{"International Covenant on Economic, Social and Cultural Rights", "ICESCR", ""},
+	{"Convention on the Elimination of All Forms of Discrimination against Women", "CEDAW", ""},
+	{"Protocol to Prevent, Suppress and Punish Trafficking in Persons, Especially Women and Children", "Trafficking Protocol", ""},
+	{"Protocol against the Smuggling of Migrants by Land, Sea and Air", "Smuggling of Migrants Protocol", ""},
+	{"United Nations Convention against Transnational Organized Crime", "UNTOC", ""},
+	{"International Covenant on Civil and Political Rights", "ICCPR", ""},
+	{"Universal Declaration of Human Rights", "UDHR", ""},
+	{"Convention on the Rights of the Child", "CRC", ""},
+	{"Charter of the United Nations", "UN Charter", ""},
+	{"Constitution of the International Labour Organisation", "ILO_Constitution", RefILOInstrument},
+	{"Constitution of the International Labour Organization", "ILO_Constitution", RefILOInstrument},
 }
 
 // UNInstrumentSymbol returns the short symbol of a UN instrument cited by its
@@ -62,7 +65,6 @@ var (
 	paragraphRefRE    = regexp.MustCompile(`\bparagraphs?\s+(\d+(?:\s*[-–]\s*\d+)?)`)
 	pinpointRE        = regexp.MustCompile(`^\s*(?:\([^)]{0,40}\))?,\s*(paras?\.\s*\d+(?:\([a-z]\))?(?:\s*(?:,|and|-|–)\s*\d+(?:\([a-z]\))?)*)`)
 	dateParenRE       = regexp.MustCompile(`^\s*\((\d{1,2} [A-Z][a-z]+ \d{4})\)`)
-	markdownLinkRE    = regexp.MustCompile(`\[([^\]]*)\]\(([^)\s]*)\)`)
 )
 
 // span is a reference found at a byte range of a text.
@@ -170,7 +172,12 @@ func FindReferences(text string) []Reference {
 			s, e := off+i, off+i+len(u.Value)
 			off = e
 			if claim(s, e) {
-				spans = append(spans, span{s, e, Reference{Kind: RefUNInstrument, Value: u.Value}})
+				ref := Reference{Kind: RefUNInstrument, Value: u.Value}
+				if u.Kind == RefILOInstrument {
+					// ILO instruments are cited by symbol, whatever their name
+					ref = Reference{Kind: RefILOInstrument, Value: u.Symbol, Text: u.Value}
+				}
+				spans = append(spans, span{s, e, ref})
 			}
 		}
 	}
@@ -275,7 +282,7 @@ func unTitleBefore(before string) string {
 // instrumentNameStart walks back from "Convention, 2011 (No. 189)" over the
 // capitalised words of the instrument's name ("Domestic Workers").
 func instrumentNameStart(text string, at int) int {
-	connectors := map[string]bool{"of": true, "for": true, "and": true, "the": true, "in": true, "on": true, "to": true}
+	connectors := map[string]bool{"of": true, "for": true, "and": true, "the": true, "in": true, "on": true, "to": true, "with": true}
 	start, pos := at, at
 	for {
 		before := strings.TrimRightFunc(text[:pos], unicode.IsSpace)

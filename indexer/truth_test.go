@@ -130,7 +130,7 @@ func extractFile(t *testing.T, path string) *indexer.Document {
 // (go test ./indexer -run TestTruth -update).
 func TestTruth(t *testing.T) {
 	tr := loadTruth(t)
-	for _, file := range []string{"GB.319_POL_2.en.docx"} {
+	for _, file := range []string{"GB.319_POL_2.en.docx", "GB.319_POL_2.en.txt"} {
 		t.Run(file, func(t *testing.T) {
 			d := extractFile(t, filepath.Join("..", "corpus", "gb", file))
 			checkMetadata(t, d, tr)

@@ -1,0 +1,43 @@
+# gbsearch — the two commands a fresh machine needs are `make run` and `make test`.
+GO       ?= go
+INDEX    ?= data
+ADDR     ?= :8080
+CORPORA  ?= -corpus corpus
+BIN      := bin/gbsearch
+PKGS     := ./...
+
+.PHONY: all build run test check fmt vet lint race bench fuzz robustness compare loadtest clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN) ./cmd/gbsearch
+
+# Builds, indexes the bundled corpus on first start, serves http://localhost:8080.
+# Add the cited sources with: make run CORPORA="-corpus corpus -corpus ../shared/corpus/sources"
+run: build
+	$(BIN) serve -index $(INDEX) -addr $(ADDR) $(CORPORA)
+
+# The whole suite: formatting, vet, staticcheck, and every test with the race detector.
+test: fmt vet lint race
+
+check: test
+
+fmt:
+	@out="$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))"; \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet $(PKGS)
+
+lint:
+	$(GO) tool staticcheck $(PKGS)
+
+race:
+	$(GO) test -race -shuffle=on -timeout 20m $(PKGS)
+
+bench:
+	$(GO) test -run='^$$' -bench=. -benchmem -count=1 -timeout 60m ./indexer/... ./search/... | tee bench.txt
+
+clean:
+	rm -rf bin $(INDEX) bench.txt

@@ -1,0 +1,204 @@
+package search
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/search/searcher"
+	bolterrors "go.etcd.io/bbolt/errors"
+)
+
+// Errors callers branch on.
+var (
+	// ErrNoIndex means the index directory does not exist (yet).
+	ErrNoIndex = errors.New("no index")
+	// ErrLocked means another process holds the index open.
+	ErrLocked = errors.New("index is in use by another process")
+	// ErrBadQuery marks a query or request that cannot be run as given.
+	ErrBadQuery = errors.New("bad query")
+	// ErrNotFound means the document asked for is not in the index.
+	ErrNotFound = errors.New("not found")
+)
+
+// openTimeout bounds the wait for the index's file lock: bleve's bolt store
+// otherwise waits forever when another process holds it.
+const openTimeout = 2 * time.Second
+
+// maxClauses caps what one query may expand to (prefix, fuzzy and wildcard
+// terms, clauses of a disjunction): past it the query is refused with a
+// clear error rather than run for seconds.
+const maxClauses = 4096
+
+func init() {
+	searcher.DisjunctionMaxClauseCount = maxClauses
+}
+
+// Index is an open bleve index with the gbsearch mapping.
+type Index struct {
+	bi   bleve.Index
+	path string
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// Create makes a new, empty index at dir.
+func Create(dir string) (*Index, error) {
+	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+		return nil, err
+	}
+	bi, err := bleve.NewUsing(dir, NewMapping(), scorch.Name, scorch.Name, runtimeConfig())
+	if err != nil {
+		return nil, fmt.Errorf("creating index %s: %w", dir, err)
+	}
+	ix := &Index{bi: bi, path: dir}
+	if err := bi.SetInternal([]byte(keyMappingVersion), []byte(MappingVersion)); err != nil {
+		bi.Close()
+		return nil, fmt.Errorf("creating index %s: %w", dir, err)
+	}
+	return ix, nil
+}
+
+// Open opens an existing index. It fails fast with [ErrLocked] when another
+// process holds it, and with [ErrNoIndex] when there is none.
+func Open(dir string) (*Index, error) {
+	if _, err := os.Stat(filepath.Join(dir, "index_meta.json")); errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%w at %s", ErrNoIndex, dir)
+	}
+	bi, err := bleve.OpenUsing(dir, runtimeConfig())
+	if err != nil {
+		if errors.Is(err, bolterrors.ErrTimeout) || strings.Contains(err.Error(), "timeout") {
+			return nil, fmt.Errorf("opening %s: %w (close the other gbsearch, or serve and index through it)", dir, ErrLocked)
+		}
+		if errors.Is(err, bleve.ErrorIndexPathDoesNotExist) || errors.Is(err, bleve.ErrorIndexMetaMissing) {
+			return nil, fmt.Errorf("%w at %s", ErrNoIndex, dir)
+		}
+		return nil, fmt.Errorf("opening index %s: %w", dir, err)
+	}
+	return &Index{bi: bi, path: dir}, nil
+}
+
+func runtimeConfig() map[string]any {
+	return map[string]any{
+		"bolt_timeout": openTimeout.String(),
+	}
+}
+
+// Path is the index directory.
+func (ix *Index) Path() string { return ix.path }
+
+// Close closes the index; later calls return the first result.
+func (ix *Index) Close() error {
+	ix.closeOnce.Do(func() { ix.closeErr = ix.bi.Close() })
+	return ix.closeErr
+}
+
+// Internal keys.
+const (
+	keyMappingVersion   = "gbsearch:mapping"
+	keyExtractorVersion = "gbsearch:extractor"
+	keyBuildInfo        = "gbsearch:build"
+)
+
+// MappingVersionOf reports the mapping version the index was built with.
+func (ix *Index) MappingVersionOf() string {
+	v, _ := ix.bi.GetInternal([]byte(keyMappingVersion))
+	return string(v)
+}
+
+// GetInternal reads a value the indexer keeps beside the documents.
+func (ix *Index) GetInternal(key string) ([]byte, error) {
+	return ix.bi.GetInternal([]byte(key))
+}
+
+// Counts returns the number of searchable documents in total and by kind.
+func (ix *Index) Counts(ctx context.Context) (total int, byKind map[string]int, err error) {
+	req := bleve.NewSearchRequestOptions(docsOnly(bleve.NewMatchAllQuery()), 0, 0, false)
+	req.AddFacet(fKind, bleve.NewFacetRequest(fKind, 100))
+	res, err := ix.search(ctx, req)
+	if err != nil {
+		return 0, nil, err
+	}
+	byKind = map[string]int{}
+	if f := res.Facets[fKind]; f != nil && f.Terms != nil {
+		for _, t := range f.Terms.Terms() {
+			byKind[t.Term] = t.Count
+		}
+	}
+	return int(res.Total), byKind, nil
+}
+
+// SizeBytes is the size of the index on disk.
+func (ix *Index) SizeBytes() int64 {
+	var n int64
+	_ = filepath.WalkDir(ix.path, func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if info, err := d.Info(); err == nil {
+				n += info.Size()
+			}
+		}
+		return nil
+	})
+	return n
+}
+
+// Stats returns bleve's own counters (StatsMap), flattened: among them the
+// background merge and persist errors that bleve otherwise only counts.
+func (ix *Index) Stats() map[string]float64 {
+	out := map[string]float64{}
+	flatten("", ix.bi.StatsMap(), out)
+	return out
+}
+
+func flatten(prefix string, m map[string]any, out map[string]float64) {
+	for k, v := range m {
+		key := k
+		if prefix != "" {
+			key = prefix + "." + k
+		}
+		switch x := v.(type) {
+		case map[string]any:
+			flatten(key, x, out)
+		case uint64:
+			out[key] = float64(x)
+		case int64:
+			out[key] = float64(x)
+		case int:
+			out[key] = float64(x)
+		case float64:
+			out[key] = x
+		case json.Number:
+			if f, err := x.Float64(); err == nil {
+				out[key] = f
+			}
+		}
+	}
+}
+
+// search runs a bleve request, turning a panic inside bleve into an error:
+// one malformed query must not take the server down.
+func (ix *Index) search(ctx context.Context, req *bleve.SearchRequest) (res *bleve.SearchResult, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			res, err = nil, fmt.Errorf("search panicked: %v", p)
+		}
+	}()
+	res, err = ix.bi.SearchInContext(ctx, req)
+	if err != nil {
+		if strings.Contains(err.Error(), "TooManyClauses") || strings.Contains(err.Error(), "too many clauses") {
+			return nil, fmt.Errorf("%w: the query expands to more than %d terms; make prefixes, wildcards or fuzzy terms more specific", ErrBadQuery, maxClauses)
+		}
+		return nil, err
+	}
+	return res, nil
+}

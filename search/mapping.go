@@ -1,0 +1,185 @@
+package search
+
+import (
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/en" // registers the "en" analyzer
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/es" // registers the "es" analyzer
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/fr" // registers the "fr" analyzer
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/nl" // registers the "nl" analyzer
+	"github.com/blevesearch/bleve/v2/mapping"
+)
+
+// MappingVersion changes whenever NewMapping changes in a way that needs a
+// rebuild; an index built with another version is rebuilt, not reused.
+const MappingVersion = "3"
+
+// Languages with their own analysis. Documents come in English, French and
+// Spanish; Dutch is the translation mixed into the treaty sources, indexed
+// apart so that it never pollutes English search.
+var Languages = []string{"en", "fr", "es", "nl"}
+
+// searchLanguages are searched when a query names no language; Dutch is not
+// among them (ask for lang:nl).
+var searchLanguages = []string{"en", "fr", "es"}
+
+// Document types in the index. A "doc" is the searchable unit: one symbol
+// with the text of all its language versions, each in a field analysed for
+// its language, so that one hit groups the languages of a document and
+// paging, totals and facets count documents, not files. A "version" keeps
+// one language version's parsed structure (stored only). A "passage" is a
+// paragraph, footnote or summary of a version, searched to show where a
+// document matches.
+const (
+	typeDoc     = "doc"
+	typeVersion = "version"
+	typePassage = "passage"
+	typeRecord  = "record"
+)
+
+// recordPrefix starts the IDs of file records.
+const recordPrefix = "file:"
+
+// Field names.
+const (
+	fType        = "type"
+	fSymbol      = "symbol"
+	fSymbolSort  = "symbol_sort"
+	fAliases     = "aliases"
+	fKind        = "kind"
+	fLang        = "lang"
+	fSection     = "section"
+	fSession     = "session"
+	fSessionN    = "session_n"
+	fYear        = "year"
+	fYearN       = "year_n"
+	fDate        = "date"
+	fAuthor      = "author"
+	fOutcome     = "outcome"
+	fCites       = "cites"
+	fCitesInstr  = "cites_instrument"
+	fCitesKind   = "cites_kind"
+	fCitesTyped  = "cites_typed"
+	fTitle       = "title"
+	fInfo        = "info"
+	fSource      = "source"
+	fVersionOf   = "version_of"
+	fDoc         = "doc"
+	fVersion     = "version"
+	fPKind       = "pkind"
+	fNumber      = "number"
+	fHeading     = "heading"
+	fPara        = "para"
+	fFootnotes   = "fns"
+	fRefs        = "refs"
+	fPLang       = "plang"
+	fRStatus     = "rstatus"
+	fRData       = "rdata"
+	fTextPrefix  = "text_"
+	fTitlePrefix = "title_"
+	fPTextPrefix = "ptext_"
+)
+
+// NewMapping builds the index mapping. Keyword fields hold what is filtered,
+// faceted and looked up exactly (symbols never go through a text analyser,
+// which would shred GB.319/POL/2 into gb 319 pol 2); text fields are
+// analysed per language; only what a result page shows is stored.
+func NewMapping() *mapping.IndexMappingImpl {
+	im := bleve.NewIndexMapping()
+	im.TypeField = fType
+	im.DefaultAnalyzer = "en"
+	im.ScoringModel = "bm25"
+	im.DefaultMapping = bleve.NewDocumentDisabledMapping()
+	im.StoreDynamic = false
+	im.IndexDynamic = false
+	im.DocValuesDynamic = false
+
+	kw := func(store, docValues bool) *mapping.FieldMapping {
+		f := bleve.NewKeywordFieldMapping()
+		f.Analyzer = keyword.Name
+		f.Store = store
+		f.DocValues = docValues
+		f.IncludeInAll = false
+		f.IncludeTermVectors = false
+		return f
+	}
+	stored := func() *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Index = false
+		f.Store = true
+		f.IncludeInAll = false
+		f.IncludeTermVectors = false
+		f.DocValues = false
+		return f
+	}
+	text := func(lang string, store bool) *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Analyzer = lang
+		f.Store = store
+		f.IncludeInAll = false
+		// positions are what phrase queries need
+		f.IncludeTermVectors = true
+		f.DocValues = false
+		return f
+	}
+	num := func() *mapping.FieldMapping {
+		f := bleve.NewNumericFieldMapping()
+		f.Store = false
+		f.IncludeInAll = false
+		f.DocValues = false
+		return f
+	}
+
+	doc := bleve.NewDocumentStaticMapping()
+	doc.AddFieldMappingsAt(fType, kw(false, false))
+	doc.AddFieldMappingsAt(fSymbol, kw(true, false))
+	doc.AddFieldMappingsAt(fSymbolSort, kw(false, true))
+	doc.AddFieldMappingsAt(fAliases, kw(true, true))
+	for _, f := range []string{fKind, fLang, fSection, fSession, fYear, fAuthor, fOutcome, fCitesInstr, fCitesKind} {
+		doc.AddFieldMappingsAt(f, kw(false, true))
+	}
+	doc.AddFieldMappingsAt(fCites, kw(false, false))
+	doc.AddFieldMappingsAt(fCitesTyped, kw(false, true))
+	doc.AddFieldMappingsAt(fSessionN, num())
+	doc.AddFieldMappingsAt(fYearN, num())
+	date := bleve.NewDateTimeFieldMapping()
+	date.Store = false
+	date.DocValues = true
+	date.IncludeInAll = false
+	doc.AddFieldMappingsAt(fDate, date)
+	doc.AddFieldMappingsAt(fTitle, stored())
+	doc.AddFieldMappingsAt(fInfo, stored())
+	for _, l := range Languages {
+		doc.AddFieldMappingsAt(fTextPrefix+l, text(l, false))
+		doc.AddFieldMappingsAt(fTitlePrefix+l, text(l, false))
+	}
+	im.AddDocumentMapping(typeDoc, doc)
+
+	version := bleve.NewDocumentStaticMapping()
+	version.AddFieldMappingsAt(fType, kw(false, false))
+	version.AddFieldMappingsAt(fVersionOf, kw(false, false))
+	version.AddFieldMappingsAt(fSource, stored())
+	im.AddDocumentMapping(typeVersion, version)
+
+	passage := bleve.NewDocumentStaticMapping()
+	passage.AddFieldMappingsAt(fType, kw(false, false))
+	passage.AddFieldMappingsAt(fDoc, kw(false, false))
+	passage.AddFieldMappingsAt(fVersion, kw(true, false))
+	passage.AddFieldMappingsAt(fPKind, kw(true, false))
+	passage.AddFieldMappingsAt(fPLang, kw(true, false))
+	passage.AddFieldMappingsAt(fRefs, kw(false, false))
+	for _, f := range []string{fNumber, fHeading, fPara, fFootnotes} {
+		passage.AddFieldMappingsAt(f, stored())
+	}
+	for _, l := range Languages {
+		passage.AddFieldMappingsAt(fPTextPrefix+l, text(l, true))
+	}
+	im.AddDocumentMapping(typePassage, passage)
+
+	record := bleve.NewDocumentStaticMapping()
+	record.AddFieldMappingsAt(fType, kw(false, false))
+	record.AddFieldMappingsAt(fRStatus, kw(false, false))
+	record.AddFieldMappingsAt(fRData, stored())
+	im.AddDocumentMapping(typeRecord, record)
+	return im
+}

@@ -1,0 +1,373 @@
+package search
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// Request is a search as a researcher asks it. It is validated by
+// [Request.Validate] before it reaches bleve; bleve's own request type never
+// comes from the wire.
+type Request struct {
+	// Query is in the gbsearch query language (see [ParseQuery]).
+	Query string `json:"q"`
+	// Filters selects facet values: within a facet any selected value
+	// matches, across facets all must. Keys are facet names.
+	Filters map[string][]string `json:"filters,omitempty"`
+	// Sort is "relevance" (default), "date" (newest first), "date_asc" or
+	// "symbol".
+	Sort string `json:"sort,omitempty"`
+	From int    `json:"from,omitempty"`
+	Size int    `json:"size,omitempty"`
+	// After is the cursor of the previous page (Result.Next), for deep
+	// paging without from.
+	After string `json:"after,omitempty"`
+	// NoFacets skips facet counting.
+	NoFacets bool `json:"no_facets,omitempty"`
+	// FacetSize is how many values each facet returns (default 10).
+	FacetSize int `json:"facet_size,omitempty"`
+	// Passages is how many passages each hit shows (default 3, 0 with
+	// NoPassages).
+	Passages   int  `json:"passages,omitempty"`
+	NoPassages bool `json:"no_passages,omitempty"`
+}
+
+// Facets, in display order, with the index field each counts.
+var Facets = []struct{ Name, Field, Label string }{
+	{"kind", fKind, "Kind"},
+	{"lang", fLang, "Language"},
+	{"section", fSection, "Section"},
+	{"session", fSession, "Session"},
+	{"year", fYear, "Year"},
+	{"author", fAuthor, "Author unit"},
+	{"outcome", fOutcome, "Strategic outcome"},
+	{"cites", fCitesInstr, "Cited instrument"},
+	{"cites_kind", fCitesKind, "Cited document kind"},
+}
+
+func facetField(name string) (string, bool) {
+	for _, f := range Facets {
+		if f.Name == name {
+			return f.Field, true
+		}
+	}
+	return "", false
+}
+
+// Limits on requests.
+const (
+	DefaultSize    = 10
+	MaxSize        = 100
+	MaxWindow      = 10000 // from+size; deeper pages use After
+	MaxFacetSize   = 1000
+	maxFilterVals  = 50
+	defaultPassage = 3
+	maxPassages    = 10
+)
+
+// Validate checks a request and fills its defaults.
+func (r *Request) Validate() error {
+	if len(r.Query) > MaxQueryLength*4 {
+		return fmt.Errorf("%w: query is longer than %d characters", ErrBadQuery, MaxQueryLength)
+	}
+	if r.Size == 0 {
+		r.Size = DefaultSize
+	}
+	if r.Size < 0 || r.Size > MaxSize {
+		return fmt.Errorf("%w: size must be between 1 and %d", ErrBadQuery, MaxSize)
+	}
+	if r.From < 0 {
+		return fmt.Errorf("%w: from must not be negative", ErrBadQuery)
+	}
+	if r.From+r.Size > MaxWindow {
+		return fmt.Errorf("%w: from+size must not exceed %d; page deeper with the 'after' cursor", ErrBadQuery, MaxWindow)
+	}
+	if r.After != "" && r.From > 0 {
+		return fmt.Errorf("%w: use either from or after, not both", ErrBadQuery)
+	}
+	switch r.Sort {
+	case "", "relevance", "date", "date_asc", "symbol":
+	default:
+		return fmt.Errorf("%w: sort must be relevance, date, date_asc or symbol, not %q", ErrBadQuery, r.Sort)
+	}
+	if r.FacetSize == 0 {
+		r.FacetSize = 10
+	}
+	if r.FacetSize < 0 || r.FacetSize > MaxFacetSize {
+		return fmt.Errorf("%w: facet_size must be between 1 and %d", ErrBadQuery, MaxFacetSize)
+	}
+	if r.Passages == 0 {
+		r.Passages = defaultPassage
+	}
+	if r.Passages < 0 || r.Passages > maxPassages {
+		return fmt.Errorf("%w: passages must be between 0 and %d", ErrBadQuery, maxPassages)
+	}
+	for name, vals := range r.Filters {
+		if _, ok := facetField(name); !ok {
+			return fmt.Errorf("%w: unknown filter %q (filters are the facet names: %s)", ErrBadQuery, name, facetNames())
+		}
+		if len(vals) > maxFilterVals {
+			return fmt.Errorf("%w: filter %s has more than %d values", ErrBadQuery, name, maxFilterVals)
+		}
+	}
+	return nil
+}
+
+func facetNames() string {
+	var n []string
+	for _, f := range Facets {
+		n = append(n, f.Name)
+	}
+	return strings.Join(n, ", ")
+}
+
+// Result is a page of search results.
+type Result struct {
+	Total    int                     `json:"total"`
+	Hits     []Hit                   `json:"hits"`
+	Facets   map[string][]FacetValue `json:"facets,omitempty"`
+	Next     string                  `json:"next,omitempty"`
+	Warnings []string                `json:"warnings,omitempty"`
+	Took     time.Duration           `json:"-"`
+}
+
+// FacetValue is one value of a facet with the number of documents that have
+// it among those the query and the other facets' filters select.
+type FacetValue struct {
+	Value    string `json:"value"`
+	Count    int    `json:"count"`
+	Selected bool   `json:"selected,omitempty"`
+}
+
+// Hit is one document (all its language versions) in a result list.
+type Hit struct {
+	Symbol      string    `json:"symbol"`
+	Title       string    `json:"title"`
+	Kind        string    `json:"kind"`
+	Languages   []string  `json:"languages"`
+	Versions    []string  `json:"versions"`
+	Date        string    `json:"date,omitempty"`
+	Session     string    `json:"session,omitempty"`
+	Section     string    `json:"section,omitempty"`
+	SectionName string    `json:"section_name,omitempty"`
+	Score       float64   `json:"score"`
+	Passages    []Passage `json:"passages,omitempty"`
+}
+
+// Passage is a paragraph, footnote or summary shown under a hit.
+type Passage struct {
+	ID       string `json:"id"`
+	Kind     string `json:"kind"` // paragraph, footnote, summary
+	Number   string `json:"number"`
+	Heading  string `json:"heading,omitempty"`
+	Language string `json:"language"`
+	Version  string `json:"version"`
+	Text     string `json:"text"`
+	// Highlight is Text (or the best part of it) HTML-escaped with the
+	// matching words in <mark>.
+	Highlight string `json:"highlight"`
+	// Paragraph is, for a footnote, the number of the paragraph that calls it.
+	Paragraph string `json:"paragraph,omitempty"`
+	// Footnotes are, for a paragraph, the footnotes it calls.
+	Footnotes []Passage `json:"footnotes,omitempty"`
+}
+
+// Search runs a request.
+func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
+	start := time.Now()
+	if err := r.Validate(); err != nil {
+		return nil, err
+	}
+	node, err := ParseQuery(r.Query)
+	if err != nil {
+		return nil, err
+	}
+	c := &compiler{ix: ix, ctx: ctx, langs: searchLanguages, hl: highlightTerms{}}
+	if ls := r.Filters["lang"]; len(ls) > 0 {
+		c.langs = nil
+		for _, l := range ls {
+			for _, known := range Languages {
+				if strings.EqualFold(l, known) {
+					c.langs = append(c.langs, known)
+				}
+			}
+		}
+		if len(c.langs) == 0 {
+			c.langs = searchLanguages
+		}
+	}
+	q, err := c.compile(node)
+	if err != nil {
+		return nil, err
+	}
+	filters := map[string]query.Query{}
+	for name, vals := range r.Filters {
+		field, _ := facetField(name)
+		var should []query.Query
+		for _, v := range vals {
+			t := bleve.NewTermQuery(normaliseFilterValue(name, v))
+			t.SetField(field)
+			should = append(should, t)
+		}
+		if len(should) > 0 {
+			filters[name] = bleve.NewDisjunctionQuery(should...)
+		}
+	}
+	build := func(except string) query.Query {
+		parts := []query.Query{docsOnly(q)}
+		for name, f := range filters {
+			if name != except {
+				parts = append(parts, f)
+			}
+		}
+		return bleve.NewConjunctionQuery(parts...)
+	}
+
+	req := bleve.NewSearchRequestOptions(build(""), r.Size, r.From, false)
+	req.Fields = []string{fInfo}
+	req.SortBy(sortOrder(r.Sort))
+	if r.After != "" {
+		after, err := decodeCursor(r.After, len(req.Sort))
+		if err != nil {
+			return nil, err
+		}
+		req.SearchAfter = after
+	}
+	if !r.NoFacets {
+		for _, f := range Facets {
+			if _, selected := filters[f.Name]; !selected {
+				req.AddFacet(f.Name, bleve.NewFacetRequest(f.Field, r.FacetSize))
+			}
+		}
+	}
+	res, err := ix.search(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	out := &Result{Total: int(res.Total), Warnings: c.warnings}
+	if !r.NoFacets {
+		out.Facets = map[string][]FacetValue{}
+		for name, fr := range res.Facets {
+			out.Facets[name] = facetValues(fr, nil)
+		}
+		// Disjunctive facets: a facet with a selection is counted without
+		// its own filter, so selecting section POL still shows how many
+		// documents the other sections would give.
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		var ferr error
+		for name := range filters {
+			field, _ := facetField(name)
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				freq := bleve.NewSearchRequestOptions(build(name), 0, 0, false)
+				freq.AddFacet(name, bleve.NewFacetRequest(field, r.FacetSize))
+				fres, err := ix.search(ctx, freq)
+				mu.Lock()
+				defer mu.Unlock()
+				if err != nil {
+					ferr = err
+					return
+				}
+				out.Facets[name] = facetValues(fres.Facets[name], r.Filters[name])
+			}()
+		}
+		wg.Wait()
+		if ferr != nil {
+			return nil, ferr
+		}
+	}
+	for _, h := range res.Hits {
+		var info Info
+		if s, ok := h.Fields[fInfo].(string); ok {
+			_ = json.Unmarshal([]byte(s), &info)
+		}
+		out.Hits = append(out.Hits, Hit{Symbol: h.ID, Title: info.Title, Kind: info.Kind, Languages: info.Languages,
+			Versions: info.Versions, Date: info.Date, Session: info.Session, Section: info.Section,
+			SectionName: info.SectionName, Score: h.Score})
+	}
+	if len(res.Hits) == r.Size && len(res.Hits) > 0 {
+		out.Next = encodeCursor(res.Hits[len(res.Hits)-1].Sort)
+	}
+	if !r.NoPassages && r.Passages > 0 && len(out.Hits) > 0 {
+		if err := ix.fillPassages(ctx, out.Hits, node, c, r.Passages); err != nil {
+			return nil, err
+		}
+	}
+	out.Took = time.Since(start)
+	return out, nil
+}
+
+func normaliseFilterValue(facet, v string) string {
+	switch facet {
+	case "section", "author":
+		return strings.ToUpper(v)
+	case "lang", "session":
+		return strings.ToLower(v)
+	case "kind":
+		return normaliseKind(v)
+	}
+	return v
+}
+
+func facetValues(fr *bleveFacetResult, selected []string) []FacetValue {
+	var out []FacetValue
+	if fr == nil || fr.Terms == nil {
+		return out
+	}
+	sel := map[string]bool{}
+	for _, s := range selected {
+		sel[s] = true
+	}
+	seen := map[string]bool{}
+	for _, t := range fr.Terms.Terms() {
+		out = append(out, FacetValue{Value: t.Term, Count: t.Count, Selected: sel[t.Term]})
+		seen[t.Term] = true
+	}
+	// a selected value beyond the top N still shows, so it can be unselected
+	for _, s := range selected {
+		if !seen[s] {
+			out = append(out, FacetValue{Value: s, Count: 0, Selected: true})
+		}
+	}
+	return out
+}
+
+func sortOrder(s string) []string {
+	switch s {
+	case "date":
+		return []string{"-" + fDate, "_id"}
+	case "date_asc":
+		return []string{fDate, "_id"}
+	case "symbol":
+		return []string{fSymbolSort, "_id"}
+	}
+	// ties broken by id, so that pages are stable across requests
+	return []string{"-_score", "_id"}
+}
+
+func encodeCursor(sortValues []string) string {
+	b, _ := json.Marshal(sortValues)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func decodeCursor(s string, n int) ([]string, error) {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	var v []string
+	if err == nil {
+		err = json.Unmarshal(b, &v)
+	}
+	if err != nil || len(v) != n {
+		return nil, fmt.Errorf("%w: 'after' is not a cursor from this search (use the 'next' value of the previous page with the same sort)", ErrBadQuery)
+	}
+	return v, nil
+}

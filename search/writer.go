@@ -1,0 +1,500 @@
+package search
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"gbsearch/indexer"
+)
+
+// Writer adds documents to an index in batches. It satisfies
+// [indexer.Sink]. A document version, its passages, the merged searchable
+// document of its symbol and the record of the file it came from go into
+// the same batch, so a crash (even SIGKILL) leaves all of them or none.
+type Writer struct {
+	ix *Index
+	// MaxBatchBytes commits a batch once it holds this much text: batches
+	// sized by bytes keep memory bounded whatever the documents weigh.
+	MaxBatchBytes int
+
+	batch   *bleve.Batch
+	bytes   int
+	pending map[string]*indexer.Document // version ID → document put in this batch
+	removed map[string]bool              // version IDs removed in this batch
+	touched map[string]bool              // symbols whose merged doc must be rebuilt
+}
+
+// NewWriter returns a writer for ix.
+func NewWriter(ix *Index) *Writer {
+	w := &Writer{ix: ix, MaxBatchBytes: 8 << 20}
+	w.reset()
+	return w
+}
+
+func (w *Writer) reset() {
+	w.batch = w.ix.bi.NewBatch()
+	w.bytes = 0
+	w.pending = map[string]*indexer.Document{}
+	w.removed = map[string]bool{}
+	w.touched = map[string]bool{}
+}
+
+// Put adds or replaces a document version.
+func (w *Writer) Put(ctx context.Context, d *indexer.Document) error {
+	if d.ID == "" || d.Symbol == "" {
+		return fmt.Errorf("document without id or symbol (from %s)", d.Source.Path)
+	}
+	if err := w.dropPassages(ctx, d.ID); err != nil {
+		return err
+	}
+	src, err := json.Marshal(d)
+	if err != nil {
+		return fmt.Errorf("encoding %s: %w", d.ID, err)
+	}
+	if err := w.batch.Index(d.ID, map[string]any{fType: typeVersion, fVersionOf: d.Symbol, fSource: string(src)}); err != nil {
+		return fmt.Errorf("indexing %s: %w", d.ID, err)
+	}
+	for _, p := range d.Passages() {
+		if err := w.batch.Index(p.ID, passageFields(d, p)); err != nil {
+			return fmt.Errorf("indexing %s: %w", p.ID, err)
+		}
+	}
+	w.pending[d.ID] = d
+	delete(w.removed, d.ID)
+	w.touched[d.Symbol] = true
+	w.bytes += len(src)
+	if w.bytes >= w.MaxBatchBytes {
+		return w.Commit(ctx)
+	}
+	return nil
+}
+
+// Remove deletes a document version and its passages.
+func (w *Writer) Remove(ctx context.Context, id string) error {
+	symbol, _, ok := strings.Cut(id, "@")
+	if !ok {
+		return fmt.Errorf("%w: %q is not a version id (symbol@lang)", ErrBadQuery, id)
+	}
+	if err := w.dropPassages(ctx, id); err != nil {
+		return err
+	}
+	w.batch.Delete(id)
+	delete(w.pending, id)
+	w.removed[id] = true
+	w.touched[symbol] = true
+	return nil
+}
+
+// dropPassages deletes the passages of a version already in the index (a
+// changed document may have fewer paragraphs than before).
+func (w *Writer) dropPassages(ctx context.Context, versionID string) error {
+	q := bleve.NewTermQuery(versionID)
+	q.SetField(fVersion)
+	ids, err := w.ix.allIDs(ctx, q)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		w.batch.Delete(id)
+	}
+	return nil
+}
+
+// SetRecord stores a file record in the current batch. Records are
+// documents of their own type (bleve cannot list its internal keys), kept in
+// the same batches as the documents they describe.
+func (w *Writer) SetRecord(_ context.Context, r indexer.FileRecord) error {
+	b, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	status := "indexed"
+	if r.Failure != nil {
+		status = "failed"
+	}
+	return w.batch.Index(recordPrefix+r.Key, map[string]any{fType: typeRecord, fRStatus: status, fRData: string(b)})
+}
+
+// DeleteRecord drops a file record in the current batch.
+func (w *Writer) DeleteRecord(_ context.Context, key string) error {
+	w.batch.Delete(recordPrefix + key)
+	return nil
+}
+
+// SetExtractorVersion records the extractor version the index is built with.
+func (w *Writer) SetExtractorVersion(v string) {
+	w.batch.SetInternal([]byte(keyExtractorVersion), []byte(v))
+}
+
+// Records reads every file record of the index.
+func (w *Writer) Records(ctx context.Context) (map[string]indexer.FileRecord, error) {
+	return w.ix.Records(ctx)
+}
+
+// Commit rebuilds the merged searchable document of every symbol touched
+// and applies the batch.
+func (w *Writer) Commit(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	symbols := make([]string, 0, len(w.touched))
+	for s := range w.touched {
+		symbols = append(symbols, s)
+	}
+	sort.Strings(symbols)
+	for _, s := range symbols {
+		versions, err := w.versionsOf(ctx, s)
+		if err != nil {
+			return err
+		}
+		if len(versions) == 0 {
+			w.batch.Delete(s)
+			continue
+		}
+		if err := w.batch.Index(s, docFields(versions)); err != nil {
+			return fmt.Errorf("indexing %s: %w", s, err)
+		}
+	}
+	if w.batch.Size() > 0 {
+		if err := w.ix.bi.Batch(w.batch); err != nil {
+			return fmt.Errorf("committing batch: %w", err)
+		}
+	}
+	w.reset()
+	return nil
+}
+
+// versionsOf returns the versions of a symbol as they will be after the
+// current batch: the ones put in it, plus the ones in the index that it
+// neither replaces nor removes.
+func (w *Writer) versionsOf(ctx context.Context, symbol string) ([]*indexer.Document, error) {
+	var out []*indexer.Document
+	for _, d := range w.pending {
+		if d.Symbol == symbol {
+			out = append(out, d)
+		}
+	}
+	stored, err := w.ix.Versions(ctx, symbol)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range stored {
+		if _, replaced := w.pending[d.ID]; replaced || w.removed[d.ID] {
+			continue
+		}
+		out = append(out, d)
+	}
+	sort.Slice(out, func(i, j int) bool { return langRank(out[i].Language) < langRank(out[j].Language) })
+	return out, nil
+}
+
+// langRank orders versions: the English one, when there is one, speaks for
+// the document (title, metadata), then French, then Spanish.
+func langRank(l string) int {
+	switch l {
+	case "en":
+		return 0
+	case "fr":
+		return 1
+	case "es":
+		return 2
+	}
+	return 3
+}
+
+// Info is the stored summary of a document shown in result lists.
+type Info struct {
+	Symbol       string            `json:"symbol"`
+	Kind         string            `json:"kind"`
+	Title        string            `json:"title"`
+	Titles       map[string]string `json:"titles,omitempty"`
+	Languages    []string          `json:"languages"`
+	Date         string            `json:"date,omitempty"`
+	Session      string            `json:"session,omitempty"`
+	Section      string            `json:"section,omitempty"`
+	SectionName  string            `json:"section_name,omitempty"`
+	Item         string            `json:"item,omitempty"`
+	AuthorUnits  []string          `json:"author_units,omitempty"`
+	Versions     []string          `json:"versions"`
+	Cites        int               `json:"cites"`
+	HasFootnotes int               `json:"footnotes,omitempty"`
+}
+
+// docFields builds the searchable document of a symbol from its versions
+// (the first one speaks for the metadata).
+func docFields(versions []*indexer.Document) map[string]any {
+	p := versions[0]
+	info := Info{Symbol: p.Symbol, Kind: p.Kind, Title: p.Title, Titles: map[string]string{}, Date: p.Date,
+		Session: p.SessionLabel, Section: p.Section, SectionName: p.SectionName, Item: p.Item}
+	f := map[string]any{
+		fType:       typeDoc,
+		fSymbol:     p.Symbol,
+		fSymbolSort: symbolSortKey(p.Symbol),
+		fKind:       p.Kind,
+		fTitle:      p.Title,
+	}
+	aliases := map[string]bool{p.Symbol: true, strings.ToUpper(p.Symbol): true}
+	if sym, err := indexer.ParseSymbol(p.Symbol); err == nil {
+		aliases[sym.Canonical] = true
+	}
+	if u := indexer.UNInstrumentSymbol(p.Title); u != "" {
+		aliases[u] = true
+	}
+	for _, a := range p.Aliases {
+		aliases[a] = true
+	}
+	langs := map[string]bool{}
+	cites, citesInstr, citesKind, citesTyped := map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
+	authors := map[string]bool{}
+	for _, d := range versions {
+		langs[d.Language] = true
+		info.Versions = append(info.Versions, d.ID)
+		info.Titles[d.Language] = d.Title
+		f[fTextPrefix+d.Language] = appendText(f[fTextPrefix+d.Language], d.Text())
+		f[fTitlePrefix+d.Language] = d.Title
+		for l, t := range d.Other {
+			langs[l] = true
+			f[fTextPrefix+l] = appendText(f[fTextPrefix+l], t)
+		}
+		for _, c := range d.Cited {
+			cites[c.Value] = true
+			citesKind[c.Kind] = true
+			citesTyped[c.Kind+"|"+c.Value] = true
+			switch c.Kind {
+			case indexer.RefILOInstrument:
+				citesInstr[c.Value] = true
+			case indexer.RefUNInstrument:
+				if s := indexer.UNInstrumentSymbol(c.Value); s != "" {
+					cites[s] = true
+					citesInstr[s] = true
+				} else {
+					citesInstr[c.Value] = true
+				}
+			}
+		}
+		for _, u := range d.AuthorUnits {
+			if u.Code != "" {
+				authors[u.Code] = true
+			}
+		}
+		if d.Date != "" && info.Date == "" {
+			info.Date = d.Date
+		}
+	}
+	info.Languages = keys(langs)
+	info.Cites = len(cites)
+	for _, u := range p.AuthorUnits {
+		info.AuthorUnits = append(info.AuthorUnits, u.Code)
+	}
+	f[fAliases] = keys(aliases)
+	f[fLang] = info.Languages
+	f[fCites] = keys(cites)
+	f[fCitesInstr] = keys(citesInstr)
+	f[fCitesKind] = keys(citesKind)
+	f[fCitesTyped] = keys(citesTyped)
+	f[fAuthor] = keys(authors)
+	if p.Section != "" {
+		f[fSection] = p.Section
+	}
+	if p.SessionLabel != "" {
+		f[fSession] = p.SessionLabel
+		f[fSessionN] = float64(p.Session)
+	}
+	if y := yearOf(info.Date); y > 0 {
+		f[fYear] = strconv.Itoa(y)
+		f[fYearN] = float64(y)
+		if t, err := time.Parse(time.DateOnly, info.Date); err == nil {
+			f[fDate] = t
+		}
+	}
+	if o := outcomeCode(p.Outcome); o != "" {
+		f[fOutcome] = o
+	}
+	b, _ := json.Marshal(info)
+	f[fInfo] = string(b)
+	return f
+}
+
+func appendText(prev any, s string) string {
+	if p, ok := prev.(string); ok && p != "" {
+		return p + "\n\n" + s
+	}
+	return s
+}
+
+func keys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func yearOf(date string) int {
+	if len(date) < 4 {
+		return 0
+	}
+	y, err := strconv.Atoi(date[:4])
+	if err != nil {
+		return 0
+	}
+	return y
+}
+
+// outcomeCode turns "Outcome 7: More migrant workers are protected ..."
+// into the facet value "Outcome 7".
+func outcomeCode(s string) string {
+	head, _, ok := strings.Cut(s, ":")
+	if !ok || len(head) > 30 {
+		return ""
+	}
+	return strings.TrimSpace(head)
+}
+
+// symbolSortKey pads the numbers of a symbol so that GB.319/POL/10 sorts
+// after GB.319/POL/9.
+func symbolSortKey(s string) string {
+	var b strings.Builder
+	digits := ""
+	flush := func() {
+		if digits != "" {
+			b.WriteString(fmt.Sprintf("%08s", digits))
+			digits = ""
+		}
+	}
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			digits += string(r)
+			continue
+		}
+		flush()
+		b.WriteRune(r)
+	}
+	flush()
+	return b.String()
+}
+
+func passageFields(d *indexer.Document, p indexer.Passage) map[string]any {
+	f := map[string]any{
+		fType:                     typePassage,
+		fDoc:                      d.Symbol,
+		fVersion:                  d.ID,
+		fPKind:                    p.Kind,
+		fPLang:                    p.Language,
+		fNumber:                   p.Number,
+		fPTextPrefix + p.Language: p.Text,
+	}
+	if p.Heading != "" {
+		f[fHeading] = p.Heading
+	}
+	if p.Paragraph != "" {
+		f[fPara] = p.Paragraph
+	}
+	if len(p.Footnotes) > 0 {
+		var s []string
+		for _, n := range p.Footnotes {
+			s = append(s, strconv.Itoa(n))
+		}
+		f[fFootnotes] = strings.Join(s, ",")
+	}
+	if len(p.References) > 0 {
+		refs := append([]string(nil), p.References...)
+		for _, r := range p.References {
+			if s := indexer.UNInstrumentSymbol(r); s != "" {
+				refs = append(refs, s)
+			}
+		}
+		f[fRefs] = refs
+	}
+	return f
+}
+
+// Versions returns the stored versions of a symbol.
+func (ix *Index) Versions(ctx context.Context, symbol string) ([]*indexer.Document, error) {
+	q := bleve.NewTermQuery(symbol)
+	q.SetField(fVersionOf)
+	req := bleve.NewSearchRequestOptions(q, 100, 0, false)
+	req.Fields = []string{fSource}
+	res, err := ix.search(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	var out []*indexer.Document
+	for _, h := range res.Hits {
+		src, _ := h.Fields[fSource].(string)
+		var d indexer.Document
+		if err := json.Unmarshal([]byte(src), &d); err != nil {
+			return nil, fmt.Errorf("decoding stored %s: %w", h.ID, err)
+		}
+		out = append(out, &d)
+	}
+	sort.Slice(out, func(i, j int) bool { return langRank(out[i].Language) < langRank(out[j].Language) })
+	return out, nil
+}
+
+// allIDs returns the IDs of every document matching q.
+func (ix *Index) allIDs(ctx context.Context, q query.Query) ([]string, error) {
+	var ids []string
+	const page = 1000
+	var after []string
+	for {
+		req := bleve.NewSearchRequestOptions(q, page, 0, false)
+		req.SortBy([]string{"_id"})
+		if after != nil {
+			req.SearchAfter = after
+		}
+		res, err := ix.search(ctx, req)
+		if err != nil {
+			return nil, err
+		}
+		for _, h := range res.Hits {
+			ids = append(ids, h.ID)
+		}
+		if len(res.Hits) < page {
+			return ids, nil
+		}
+		after = []string{res.Hits[len(res.Hits)-1].ID}
+	}
+}
+
+// Records reads every file record kept in the index.
+func (ix *Index) Records(ctx context.Context) (map[string]indexer.FileRecord, error) {
+	q := bleve.NewTermQuery(typeRecord)
+	q.SetField(fType)
+	out := map[string]indexer.FileRecord{}
+	const page = 1000
+	var after []string
+	for {
+		req := bleve.NewSearchRequestOptions(q, page, 0, false)
+		req.SortBy([]string{"_id"})
+		req.Fields = []string{fRData}
+		if after != nil {
+			req.SearchAfter = after
+		}
+		res, err := ix.search(ctx, req)
+		if err != nil {
+			return nil, err
+		}
+		for _, h := range res.Hits {
+			data, _ := h.Fields[fRData].(string)
+			var r indexer.FileRecord
+			if err := json.Unmarshal([]byte(data), &r); err != nil {
+				return nil, fmt.Errorf("decoding record %s: %w", h.ID, err)
+			}
+			out[r.Key] = r
+		}
+		if len(res.Hits) < page {
+			return out, nil
+		}
+		after = []string{res.Hits[len(res.Hits)-1].ID}
+	}
+}
