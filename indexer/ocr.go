@@ -343,7 +343,7 @@ func endsClause(t string) bool {
 // abbreviations that end a line without ending its sentence
 var abbreviations = map[string]bool{"doc.": true, "para.": true, "paras.": true, "p.": true, "pp.": true, "no.": true,
 	"nos.": true, "vol.": true, "art.": true, "arts.": true, "cf.": true, "e.g.": true, "i.e.": true, "mr.": true,
-	"ms.": true, "dr.": true, "st.": true, "see.": true, "ed.": true, "eds.": true, "ch.": true, "sect.": true}
+	"ms.": true, "dr.": true, "st.": true, "ed.": true, "eds.": true, "ch.": true, "sect.": true}
 
 // endsSentence reports whether a line ends a sentence.
 func endsSentence(t string) bool {
@@ -1271,7 +1271,7 @@ func (r *ocrRepair) attachLabels(starts []lineRef, k int, last *string) int {
 	limit := min(len(starts), end+2*len(labels)+8)
 	for j := end; j < limit && len(targets) < len(labels); j++ {
 		t := r.line(starts[j]).Text
-		if startsBlockOfItsOwn(t) || headingLike(r.blockText(starts[j])) {
+		if startsBodyBlock(t) || headingLike(r.blockText(starts[j])) {
 			return end - 1
 		}
 		if startsUpper(t) {
@@ -1289,11 +1289,6 @@ func (r *ocrRepair) attachLabels(starts []lineRef, k int, last *string) int {
 	*last = labels[len(labels)-1]
 	r.changed = true
 	return end - 1
-}
-
-func startsBlockOfItsOwn(t string) bool {
-	return numberedParaRE.MatchString(t) || itemRE.MatchString(t) || orphanLabelRE.MatchString(t) ||
-		orphanNumberRE.MatchString(t) || lostNumberRE.MatchString(t)
 }
 
 // ---- output ----

@@ -425,25 +425,33 @@ func TestOCRInlineEnumeration(t *testing.T) {
 	}
 }
 
-// leadingStructure is a paragraph number or item label at a line start:
-// structure that RepairOCR may restore by sequence, like callout markers,
-// not text.
-var leadingStructure = regexp.MustCompile(`^(?:\d{1,3}\.|\([^()\s]{0,3}\))(?:\s+|$)`)
+// structureToken is a paragraph number or item label: structure that
+// RepairOCR may restore by sequence, like callout markers, not text.
+var structureToken = regexp.MustCompile(`^(?:\d{1,3}\.|\([^()\s]{0,3}\))$`)
 
 // textChars counts the letters and digits of the content outside callout
-// markers, paragraph numbers and item labels.
+// markers, paragraph numbers and item labels. Tokens are cut at spaces and
+// at the characters a line may break after (a footnote's lines are joined
+// there), so that a label counts the same wherever it ends up.
 func textChars(c *Content) int {
 	n := 0
 	count := func(s string) {
-		for _, r := range StripMarkers(s) {
-			if unicode.IsLetter(r) || unicode.IsDigit(r) {
-				n++
+		for _, tok := range strings.FieldsFunc(StripMarkers(s), func(r rune) bool {
+			return unicode.IsSpace(r) || strings.ContainsRune("-/_=?&", r)
+		}) {
+			if structureToken.MatchString(tok) {
+				continue
+			}
+			for _, r := range tok {
+				if unicode.IsLetter(r) || unicode.IsDigit(r) {
+					n++
+				}
 			}
 		}
 	}
 	for _, p := range c.Pages {
 		for _, l := range p.Lines {
-			count(leadingStructure.ReplaceAllString(strings.TrimSpace(l.Text), ""))
+			count(l.Text)
 		}
 		for _, nt := range p.Notes {
 			count(nt.Text)
@@ -456,7 +464,7 @@ func textChars(c *Content) int {
 }
 
 func FuzzRepairOCR(f *testing.F) {
-	if b, err := os.ReadFile("../corpus/gb/GB.319_POL_2.en.txt"); err == nil && os.Getenv("ZZ") == "" {
+	if b, err := os.ReadFile("../corpus/gb/GB.319_POL_2.en.txt"); err == nil {
 		f.Add(string(b))
 	}
 	f.Add(ocrSample)
@@ -468,13 +476,12 @@ func FuzzRepairOCR(f *testing.F) {
 		"the World Health Organization (WHOQ) and the WHO and the WHO; 1LO lssues A/B8/L5 AJRES/1/2\n",
 		"GB319-POL_2_[MIGRA-131016-1]-En.docx 3\n\nGB.319/POL/2\n\f14\nGB.1/X.\n",
 		"a. * b\n\n* c\n\n14\n",
+		// a label line swallowed by a footnote whose URL breaks at a line end
+		"1. Session. * It was.\n\n! See http:/.www.example.org/a-\nb//\n(b)\n",
 	} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if os.Getenv("ZZ") != "" {
-			os.WriteFile("/tmp/zz_last_input", []byte(s), 0o644)
-		}
 		if strings.ContainsAny(s, string(CalloutStart)+string(CalloutEnd)) {
 			return // private-use markers never occur in real text
 		}
