@@ -195,6 +195,7 @@ func (c *compiler) term(t Term, negated bool) (query.Query, bool, error) {
 	}
 	text := strings.ToLower(t.Text)
 	var should []query.Query
+	stopIn := map[string]bool{}
 	switch {
 	case t.Prefix:
 		for _, fb := range c.textFields(t.Field) {
@@ -226,7 +227,16 @@ func (c *compiler) term(t Term, negated bool) (query.Query, bool, error) {
 		for _, fb := range c.textFields(t.Field) {
 			toks := analyze(fb.lang, t.Text)
 			if len(toks) == 0 {
-				continue // a stop word in this language
+				// a stop word in this language: it asks nothing of the
+				// documents in it ("of" in English, "de" in French)
+				if !stopIn[fb.lang] {
+					stopIn[fb.lang] = true
+					q := bleve.NewTermQuery(fb.lang)
+					q.SetField(fLang)
+					q.SetBoost(0)
+					should = append(should, q)
+				}
+				continue
 			}
 			if fuzzy > 0 {
 				q := bleve.NewFuzzyQuery(text)
@@ -250,7 +260,8 @@ func (c *compiler) term(t Term, negated bool) (query.Query, bool, error) {
 			}
 		}
 	}
-	if len(should) == 0 {
+	if len(should) == 0 || len(stopIn) == len(c.langs) {
+		// a stop word in every language searched
 		return nil, false, nil
 	}
 	return bleve.NewDisjunctionQuery(should...), true, nil

@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"fmt"
 	"html"
 	"sort"
 	"strings"
@@ -11,6 +12,8 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+
+	"gbsearch/indexer"
 )
 
 type bleveFacetResult = bsearch.FacetResult
@@ -70,6 +73,11 @@ func (ix *Index) passagesOf(ctx context.Context, symbol string, pq query.Query, 
 	res, err := ix.search(ctx, req)
 	if err != nil {
 		return nil, err
+	}
+	if len(res.Hits) == 0 && pq != nil {
+		// the document matched on its metadata or its symbol alone: show
+		// its summary rather than nothing
+		return ix.passagesOf(ctx, symbol, nil, hl, 1)
 	}
 	var out []Passage
 	for _, h := range res.Hits {
@@ -253,7 +261,7 @@ func highlight(text, lang string, hl *highlightTerms, maxLen int) string {
 		}
 	}
 	lower := strings.ToLower(text)
-	for _, s := range hl.symbols {
+	for _, s := range symbolSpellings(hl.symbols) {
 		ls := strings.ToLower(s)
 		for off := 0; ls != ""; {
 			i := strings.Index(lower[off:], ls)
@@ -375,4 +383,17 @@ func editDistanceAtMost(a, b string, k int) bool {
 		prev, cur = cur, prev
 	}
 	return prev[len(rb)] <= k
+}
+
+// symbolSpellings adds the ways a symbol is printed in running text: an
+// ILO instrument C189 is "(No. 189)" in a sentence.
+func symbolSpellings(symbols []string) []string {
+	var out []string
+	for _, s := range symbols {
+		out = append(out, s)
+		if sym, err := indexer.ParseSymbol(s); err == nil && sym.Kind == indexer.RefILOInstrument {
+			out = append(out, fmt.Sprintf("No. %d)", sym.Number), fmt.Sprintf("No.%d)", sym.Number))
+		}
+	}
+	return out
 }

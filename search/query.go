@@ -220,6 +220,9 @@ func lex(q string) ([]token, error) {
 				i = j + 1
 			}
 			w := b.String()
+			if name, _, ok := strings.Cut(w, ":"); ok && fieldLike(name) {
+				return nil, &ParseError{start, fmt.Sprintf("unknown field %q; fields are %s", name, fieldList())}
+			}
 			if i < len(rs) && rs[i] == ':' {
 				name := strings.ToLower(w)
 				if _, ok := queryFields[name]; !ok {
@@ -244,6 +247,24 @@ func lex(q string) ([]token, error) {
 		}
 	}
 	return append(toks, token{tEOF, "", len(rs)}), nil
+}
+
+// fieldLike tells a mistyped field name ("colour:red") from a URL scheme or
+// a symbol that happens to hold a colon.
+func fieldLike(name string) bool {
+	if name == "" || len(name) > 20 {
+		return false
+	}
+	switch strings.ToLower(name) {
+	case "http", "https", "ftp", "mailto", "urn", "doi", "file":
+		return false
+	}
+	for _, r := range name {
+		if !unicode.IsLetter(r) && r != '_' {
+			return false
+		}
+	}
+	return true
 }
 
 func fieldList() string {

@@ -5,11 +5,13 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 )
 
@@ -296,7 +298,16 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 			SectionName: info.SectionName, Score: h.Score})
 	}
 	if len(res.Hits) == r.Size && len(res.Hits) > 0 {
-		out.Next = encodeCursor(res.Hits[len(res.Hits)-1].Sort)
+		last := res.Hits[len(res.Hits)-1]
+		values := append([]string(nil), last.Sort...)
+		for i, s := range req.Sort {
+			// bleve reports the score's sort value as the word "_score"
+			// but pages after a score given as a number
+			if _, isScore := s.(*bsearch.SortScore); isScore && i < len(values) {
+				values[i] = strconv.FormatFloat(last.Score, 'g', -1, 64)
+			}
+		}
+		out.Next = encodeCursor(values)
 	}
 	if !r.NoPassages && r.Passages > 0 && len(out.Hits) > 0 {
 		if err := ix.fillPassages(ctx, out.Hits, node, c, r.Passages); err != nil {
