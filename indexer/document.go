@@ -140,6 +140,7 @@ const (
 	RefILOInstrument = "ilo-instrument"
 	RefUNInstrument  = "un-instrument"
 	RefILODoc        = "ilo-doc"
+	RefDocument      = "document" // another organisation's document
 	RefURL           = "url"
 	RefOpCit         = "op-cit"
 	RefParagraph     = "paragraph"

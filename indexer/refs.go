@@ -53,7 +53,7 @@ var (
 	gbRE  = regexp.MustCompile(`\bGB\.\d{3}(?:bis)?/[A-Za-z]+(?:/[A-Za-z0-9]+)*(?:\((?:&\s*)?(?:Rev|Add|Corr)\.?\s*\d*\))*`)
 	// A/RES/67/219, A/68/190, A/68/L.5, S/RES/1325(2000), and the OCR forms
 	// AJRES/67/219 and A/B8/L5.
-	unRE = regexp.MustCompile(`\b(?:A|E|S|AJ|ST|HRC)(?:/[A-Z0-9]+(?:\.[A-Z0-9]+)*(?:\((?:[IVXLC]+|\d{4})\))?)+`)
+	unRE = regexp.MustCompile(`\b(?:AJRES|A|E|S|ST|HRC)(?:/(?:(?:Add|Rev|Corr)\.\d+|[A-Z0-9]+(?:\.[A-Z0-9]+)*)(?:\((?:[IVXLC]+|\d{4})\))?)+`)
 	// "General Assembly resolution 67/219", "UNGA resolution 67/219"
 	gaResolutionRE = regexp.MustCompile(`\b(?:General Assembly|UNGA|GA)\s+[Rr]esolutions?\s+(\d{2,3})/(\d{1,3})\b`)
 	// "Domestic Workers Convention, 2011 (No. 189)" — the name is found by
@@ -61,7 +61,9 @@ var (
 	namedInstrumentRE = regexp.MustCompile(`\b(Convention|Recommendation)(\s*\((?:Revised)\))?,\s*(\d{4}),?\s*\(No\.\s*(\d{1,3})\)`)
 	numberedRE        = regexp.MustCompile(`\b(Convention|Recommendation|Protocol)\s+No\.?\s*(\d{1,3})\b`)
 	shortInstrumentRE = regexp.MustCompile(`\b([CRP])\.?(\d{2,3})\b`)
-	iloDocRE          = regexp.MustCompile(`\b[Dd]ocument\s+([A-Z]{2,}[A-Z0-9.]*/\d{4}(?:/[A-Z0-9.]+)*)`)
+	iloDocRE          = regexp.MustCompile(`\b[Dd]ocuments?\s+([A-Z]{2,}[A-Z0-9]*(?:\.[A-Z0-9]+)*/\d{4}(?:[/-][A-Z0-9]+(?:\.[A-Z0-9]+)*)*)`)
+	// another organisation named before a document symbol makes it theirs
+	otherOrgRE = regexp.MustCompile(`World Health Organization|UNESCO|UNICEF|World Bank|International Monetary Fund|OECD|FAO|WHO\b`)
 	paragraphRefRE    = regexp.MustCompile(`\bparagraphs?\s+(\d+(?:\s*[-–]\s*\d+)?)`)
 	pinpointRE        = regexp.MustCompile(`^\s*(?:\([^)]{0,40}\))?,\s*(paras?\.\s*\d+(?:\([a-z]\))?(?:\s*(?:,|and|-|–)\s*\d+(?:\([a-z]\))?)*)`)
 	dateParenRE       = regexp.MustCompile(`^\s*\((\d{1,2} [A-Z][a-z]+ \d{4})\)`)
@@ -186,6 +188,10 @@ func FindReferences(text string) []Reference {
 			continue
 		}
 		r := Reference{Kind: RefILODoc, Value: text[m[2]:m[3]]}
+		sentenceStart := max(strings.LastIndex(text[:m[0]], ". "), 0)
+		if otherOrgRE.MatchString(text[sentenceStart:m[0]]) {
+			r.Kind = RefDocument
+		}
 		rest := text[m[3]:]
 		if strings.HasPrefix(rest, ":") {
 			r.Title = sentence(strings.TrimSpace(rest[1:]))

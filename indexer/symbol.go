@@ -45,7 +45,9 @@ func SectionName(code string) string { return sectionNames[strings.ToUpper(code)
 var (
 	// GB.319/POL/2, GB.350/INS/17(Add.1), GB.316/PV(&Corr.), GB.350bis/INS/1,
 	// and the forms people type: "gb 319 pol 2", "GB319/POL/2", "319/POL/2".
-	gbSymbolRE = regexp.MustCompile(`(?i)^(?:gb[\s.]*)?(\d{3})\s*(bis)?\s*[/\s]\s*([a-z]+)((?:\s*[/\s]\s*[a-z0-9.]+)*)((?:\s*\(\s*&?\s*(?:rev|add|corr)\.?\s*\d*\s*\))*)$`)
+	// Item parts are numbers or the INF of information documents, so that
+	// "GB 319 POL 2 migration" is a symbol followed by a word.
+	gbSymbolRE = regexp.MustCompile(`(?i)^(?:gb[\s.]*)?(\d{3})\s*(bis)?\s*[/\s]\s*([a-z]+)((?:\s*[/\s]\s*(?:\d+[a-z]?|inf))*)((?:\s*\(\s*&?\s*(?:rev|add|corr)\.?\s*\d*\s*\))*)$`)
 	suffixRE   = regexp.MustCompile(`(?i)\(\s*(&?)\s*(rev|add|corr)\.?\s*(\d*)\s*\)`)
 	// UN symbols: A/68/190, A/RES/67/219, A/68/L.5, E/CN.4/2005/L.10,
 	// S/RES/1325(2000), A/RES/2200A(XXI).
@@ -155,6 +157,8 @@ func NormaliseUNSymbol(s string) string {
 	if !unSymbolRE.MatchString(s) {
 		return ""
 	}
+	// addenda, revisions and corrigenda keep their printed case: A/72/L.68/Add.1
+	s = strings.NewReplacer("/ADD.", "/Add.", "/REV.", "/Rev.", "/CORR.", "/Corr.").Replace(s)
 	// a UN symbol has at least one numeric part
 	if !strings.ContainsAny(s, "0123456789") {
 		return ""
