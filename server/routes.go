@@ -45,6 +45,8 @@ func (s *Server) Handler() http.Handler {
 	// routes with a suffix come first
 	api.Handle("/documents/{symbol:.+}/citations", s.handle("citations", s.citations)).Methods(http.MethodGet)
 	api.Handle("/documents/{symbol:.+}", s.handle("document", s.document)).Methods(http.MethodGet)
+	s.installAdmin(api)
+	s.installWeb(r)
 	r.Handle("/metrics", s.handle("metrics", s.metricsHandler())).Methods(http.MethodGet)
 	r.Handle("/healthz", s.handle("healthz", func(w http.ResponseWriter, r *http.Request) error {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
