@@ -273,3 +273,15 @@ func (s *Served) Stats() map[string]float64 {
 	_ = s.With(func(ix *Index) error { m = ix.Stats(); return nil })
 	return m
 }
+
+// Suggest proposes documents of the served index for text as typed.
+func (s *Served) Suggest(ctx context.Context, text string, size int) (out []Suggestion, err error) {
+	err = s.With(func(ix *Index) error { out, err = ix.Suggest(ctx, text, size); return err })
+	return out, err
+}
+
+// FacetValues lists the values of a facet of the served index.
+func (s *Served) FacetValues(ctx context.Context, r FacetRequest) (out []FacetValue, err error) {
+	err = s.With(func(ix *Index) error { out, err = ix.FacetValues(ctx, r); return err })
+	return out, err
+}
