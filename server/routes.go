@@ -95,11 +95,17 @@ func requestID(ctx context.Context) string {
 // handle adapts a handlerFunc: it names the route, applies the request
 // deadline and writes returned errors as JSON.
 func (s *Server) handle(route string, h handlerFunc) http.Handler {
+	return s.handleTimeout(route, h, s.cfg.RequestTimeout)
+}
+
+// handleTimeout is handle with a deadline of its own, for the few routes
+// (uploads) that legitimately take longer than a search.
+func (s *Server) handleTimeout(route string, h handlerFunc, timeout time.Duration) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if ri, ok := r.Context().Value(keyRoute).(*routeInfo); ok {
 			ri.name = route
 		}
-		ctx, cancel := context.WithTimeout(r.Context(), s.cfg.RequestTimeout)
+		ctx, cancel := context.WithTimeout(r.Context(), timeout)
 		defer cancel()
 		r = r.WithContext(ctx)
 		if r.Body != nil {

@@ -58,6 +58,9 @@ type Server struct {
 	metrics  *metrics
 	gatherer prometheus.Gatherer
 	ready    func() bool
+
+	admin      Admin
+	adminToken string
 }
 
 // Option configures a Server.

@@ -28,7 +28,8 @@ type builder struct {
 	minDocRatio    float64  // new documents ≥ ratio × previous
 	maxFailedRatio float64  // failed files ≤ this share of files
 	regression     []string // symbols that must still come first when searched
-	prevDocs       int      // documents of the served build, when it cannot be opened
+	prevDocs       int        // documents of the served build, when it cannot be opened
+	prevInfo       *buildInfo // what the served build recorded of itself
 }
 
 func newBuilder(root string, corpusDirs []string, logger *slog.Logger) (*builder, error) {
@@ -46,7 +47,7 @@ func newBuilder(root string, corpusDirs []string, logger *slog.Logger) (*builder
 	return &builder{
 		dir: search.Dir{Root: root}, corpora: corpora, logger: logger,
 		extract:     indexer.InProcess(indexer.NewExtractors(pdftext.New())),
-		minDocRatio: 0.5, maxFailedRatio: 0.2,
+		minDocRatio: 0.5, maxFailedRatio: 0.1,
 	}, nil
 }
 
@@ -83,6 +84,7 @@ var errCheckFailed = errors.New("rebuild refused")
 // (which may be nil), and makes it the served one. On a failed check the
 // new index is deleted and the served one is left as it was.
 func (b *builder) rebuild(ctx context.Context, prev *search.Index) (*search.Index, *indexer.Stats, error) {
+	b.prevInfo = readBuildInfo(b.dir)
 	ix, err := b.dir.NewBuild()
 	if err != nil {
 		return nil, nil, err
@@ -102,6 +104,8 @@ func (b *builder) rebuild(ctx context.Context, prev *search.Index) (*search.Inde
 		discard()
 		return nil, st, err
 	}
+	n, _, _ := ix.Counts(ctx)
+	writeBuildInfo(ix.Path(), buildInfo{Documents: n, Files: st.Files, Failed: st.Failed})
 	if err := b.dir.Activate(ix.Path()); err != nil {
 		discard()
 		return nil, st, fmt.Errorf("switching to the new index: %w", err)
@@ -128,8 +132,17 @@ func (b *builder) check(ctx context.Context, ix, prev *search.Index, st *indexer
 	if old > 0 && float64(n) < b.minDocRatio*float64(old) {
 		problems = append(problems, fmt.Sprintf("the new index has %d documents, fewer than %.0f%% of the %d served now", n, b.minDocRatio*100, old))
 	}
-	if st.Files > 0 && float64(st.Failed)/float64(st.Files) > b.maxFailedRatio {
-		problems = append(problems, fmt.Sprintf("%d of %d files failed to extract (more than %.0f%%)", st.Failed, st.Files, b.maxFailedRatio*100))
+	// a failure spike against the build served now (a first build has
+	// nothing to compare with: it is built and its failures reported)
+	if prevInfo := b.prevInfo; prevInfo != nil && st.Files > 0 {
+		ratio := float64(st.Failed) / float64(st.Files)
+		prevRatio := 0.0
+		if prevInfo.Files > 0 {
+			prevRatio = float64(prevInfo.Failed) / float64(prevInfo.Files)
+		}
+		if ratio > prevRatio+b.maxFailedRatio && st.Failed > prevInfo.Failed {
+			problems = append(problems, fmt.Sprintf("%d of %d files failed to extract, up from %d of %d", st.Failed, st.Files, prevInfo.Failed, prevInfo.Files))
+		}
 	}
 	for _, sym := range b.regression {
 		res, err := ix.Search(ctx, search.Request{Query: sym, Size: 1, NoFacets: true, NoPassages: true})

@@ -118,10 +118,10 @@ func indexOnce(ctx context.Context, b *builder, full bool, stdout io.Writer) (*i
 	}
 	b.regression = regressionSymbols(ctx, cur, 50)
 	if cur == nil {
-		b.minDocRatio = 0 // nothing to compare with
-		if n := previousBuildDocs(b.dir); n > 0 {
-			b.minDocRatio = 0.5
-			b.prevDocs = n
+		// the served index is locked by a server (or there is none): compare
+		// with what the served build recorded of itself
+		if bi := readBuildInfo(b.dir); bi != nil {
+			b.prevDocs = bi.Documents
 		}
 	}
 	ix, st, err := b.rebuild(ctx, cur)
@@ -133,7 +133,6 @@ func indexOnce(ctx context.Context, b *builder, full bool, stdout io.Writer) (*i
 	}
 	defer ix.Close()
 	n, _, _ := ix.Counts(ctx)
-	writeBuildInfo(b.dir, ix.Path(), n)
 	if err := b.dir.Prune(); err != nil {
 		slog.Warn("pruning old indexes", "err", err)
 	}
@@ -145,28 +144,32 @@ func indexOnce(ctx context.Context, b *builder, full bool, stdout io.Writer) (*i
 // checked against it even when the served index is locked by a server.
 type buildInfo struct {
 	Documents int       `json:"documents"`
+	Files     int       `json:"files"`
+	Failed    int       `json:"failed"`
 	Built     time.Time `json:"built"`
 }
 
-func writeBuildInfo(dir search.Dir, path string, docs int) {
-	b, _ := json.Marshal(buildInfo{Documents: docs, Built: time.Now().UTC()})
+func writeBuildInfo(path string, bi buildInfo) {
+	bi.Built = time.Now().UTC()
+	b, _ := json.Marshal(bi)
 	_ = os.WriteFile(path+".json", b, 0o644)
 }
 
-func previousBuildDocs(dir search.Dir) int {
+// readBuildInfo reads what the served build recorded, or nil.
+func readBuildInfo(dir search.Dir) *buildInfo {
 	p, err := dir.CurrentPath()
 	if err != nil || p == "" {
-		return 0
+		return nil
 	}
 	b, err := os.ReadFile(p + ".json")
 	if err != nil {
-		return 0
+		return nil
 	}
 	var bi buildInfo
 	if json.Unmarshal(b, &bi) != nil {
-		return 0
+		return nil
 	}
-	return bi.Documents
+	return &bi
 }
 
 func printSummary(w io.Writer, st *indexer.Stats) {

@@ -31,11 +31,16 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	metricsAddr := fs.String("metrics-addr", "", "serve /metrics on this separate address too (e.g. :9090)")
 	isolate := fs.Bool("isolate", true, "extract each file in a child process with time and memory limits")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn, error")
+	adminToken := fs.String("admin-token", "", "bearer token of the admin API (without it the admin routes are disabled)")
+	watchDir := fs.String("watch", "", "follow this corpus folder and index new, changed and removed files within seconds")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if len(corpora) == 0 {
 		corpora = multiFlag{"corpus"}
+	}
+	if *watchDir != "" {
+		corpora = append(corpora, *watchDir)
 	}
 	logger := newLogger(stderr, *logLevel)
 	b, err := newBuilder(*indexDir, corpora, logger)
@@ -51,8 +56,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
 	served := search.NewServed(nil)
-	app := &app{dir: b.dir, builder: b, served: served, logger: logger}
-	srv := server.New(cfg, served, logger, reg, server.WithReady(served.Ready))
+	app := &app{dir: b.dir, builder: b, served: served, logger: logger, ctx: ctx}
+	app.ensureUploadsCorpus()
+	opts := []server.Option{server.WithReady(served.Ready)}
+	if *adminToken != "" {
+		opts = append(opts, server.WithAdmin(app, *adminToken))
+	} else {
+		logger.Info("admin API disabled: set GBSEARCH_ADMIN_TOKEN to enable it")
+	}
+	srv := server.New(cfg, served, logger, reg, opts...)
 	app.metrics = srv.Metrics()
 
 	// Open the served index, or build one, while already answering
@@ -87,6 +99,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	go app.followPointer(ctx, 2*time.Second)
+	if *watchDir != "" {
+		go func() {
+			if err := app.watch(ctx, *watchDir, 300*time.Millisecond); err != nil {
+				logger.Error("watcher stopped", "err", err)
+			}
+		}()
+	}
 	err = <-errc
 	wg.Wait()
 	if old := served.Swap(nil); old != nil {
@@ -103,6 +122,8 @@ type app struct {
 	served  *search.Served
 	logger  *slog.Logger
 	metrics server.IndexingMetrics
+	ctx     context.Context // the server's lifetime, for background jobs
+	jobs    jobs
 
 	mu      sync.Mutex // one indexing run at a time
 	current string     // path of the served index
@@ -149,12 +170,17 @@ func (a *app) swapIn(ix *search.Index) {
 // rebuild builds a new index beside the served one and swaps it in when
 // its checks pass; the served index answers all along.
 func (a *app) rebuild(ctx context.Context) error {
+	_, err := a.rebuildWith(ctx, nil)
+	return err
+}
+
+func (a *app) rebuildWith(ctx context.Context, progress func(indexer.Progress)) (*indexer.Stats, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	a.ensureUploadsCorpus()
 	var prev *search.Index
 	_ = a.served.With(func(ix *search.Index) error { prev = ix; return nil })
 	a.builder.regression = regressionSymbols(ctx, prev, 50)
-	progress := a.builder.progress
 	a.builder.progress = func(p indexer.Progress) {
 		if a.metrics != nil {
 			a.metrics.IndexingProgress(p.FilesDone, p.FilesTotal)
@@ -163,7 +189,7 @@ func (a *app) rebuild(ctx context.Context) error {
 			progress(p)
 		}
 	}
-	defer func() { a.builder.progress = progress }()
+	defer func() { a.builder.progress = nil }()
 	start := time.Now()
 	if a.metrics != nil {
 		a.metrics.IndexingStarted()
@@ -171,15 +197,13 @@ func (a *app) rebuild(ctx context.Context) error {
 	ix, st, err := a.builder.rebuild(ctx, prev)
 	a.report(st, err == nil, time.Since(start))
 	if err != nil {
-		return err
+		return st, err
 	}
-	n, _, _ := ix.Counts(ctx)
-	writeBuildInfo(a.dir, ix.Path(), n)
 	a.swapIn(ix)
 	if err := a.dir.Prune(ix.Path()); err != nil {
 		a.logger.Warn("pruning old indexes", "err", err)
 	}
-	return nil
+	return st, nil
 }
 
 // report logs a run's summary and counts it in the metrics.
