@@ -25,9 +25,9 @@ type builder struct {
 	workers  int
 	progress func(indexer.Progress)
 	// checks on a rebuild before it replaces the served index
-	minDocRatio    float64  // new documents ≥ ratio × previous
-	maxFailedRatio float64  // failed files ≤ this share of files
-	regression     []string // symbols that must still come first when searched
+	minDocRatio    float64    // new documents ≥ ratio × previous
+	maxFailedRatio float64    // failed files ≤ this share of files
+	regression     []string   // symbols that must still come first when searched
 	prevDocs       int        // documents of the served build, when it cannot be opened
 	prevInfo       *buildInfo // what the served build recorded of itself
 }
