@@ -39,5 +39,9 @@ race:
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem -count=1 -timeout 60m ./indexer/... ./search/... | tee bench.txt
 
+# Every file of the PDF robustness suites, each in a sandboxed child with 10 s and 512 MiB.
+robustness: build
+	$(BIN) robustness -v ../shared/pdf-robustness
+
 clean:
 	rm -rf bin $(INDEX) bench.txt

@@ -63,6 +63,8 @@ Commands:
   extract   print the parsed document of a file as JSON
   search    search from the command line
   report    files that failed, pages that need OCR, duplicates, missing sources
+  gen       generate a GB-like corpus for benchmarks (never committed)
+  robustness  extract untrusted files in the sandbox and tabulate what became of them
 
 Run 'gbsearch <command> -h' for a command's flags.
 `
@@ -84,6 +86,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runSearch(ctx, rest, stdout, stderr)
 	case "report":
 		return runReport(ctx, rest, stdout, stderr)
+	case "gen":
+		return runGen(ctx, rest, stdout, stderr)
+	case "robustness":
+		return runRobustness(ctx, rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
