@@ -24,6 +24,10 @@ type Searcher interface {
 	Citations(ctx context.Context, symbol string) (*search.Citations, error)
 	MissingSources(ctx context.Context, kind string, limit int) ([]search.Missing, error)
 	Counts(ctx context.Context) (int, map[string]int, error)
+	// Suggest and FacetValues serve the search box as people type and the
+	// facets too big to list whole.
+	Suggest(ctx context.Context, text string, size int) ([]search.Suggestion, error)
+	FacetValues(ctx context.Context, r search.FacetRequest) ([]search.FacetValue, error)
 	SizeBytes() int64
 	Stats() map[string]float64
 }
@@ -110,6 +114,10 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		IdleTimeout:       s.cfg.IdleTimeout,
 		ErrorLog:          slog.NewLogLogger(s.logger.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+		// a URL carries at most a query of search.MaxQueryLength characters
+		// and a few filters: 64 KiB of headers is ample, 1 MiB (the
+		// default) only feeds abuse
+		MaxHeaderBytes: 64 << 10,
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
@@ -159,6 +167,13 @@ func badRequest(format string, args ...any) error {
 // writeError answers err with its status: the errors.Is table of the
 // search package decides, 5xx are logged and not leaked.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	status, body := s.errorBody(r, err)
+	writeJSON(w, status, body)
+}
+
+// errorBody classifies err into a status and the body that explains it;
+// the web page shows the same classification as HTML.
+func (s *Server) errorBody(r *http.Request, err error) (int, apiError) {
 	status, kind := http.StatusInternalServerError, "internal error"
 	var he *httpError
 	var pe *search.ParseError
@@ -189,7 +204,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 			body.Detail = "the server could not answer; the error is logged with request id " + requestID(r.Context())
 		}
 	}
-	writeJSON(w, status, body)
+	return status, body
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
