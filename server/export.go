@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 
@@ -45,7 +46,7 @@ func recordsFromHits(base string, hits []search.Hit) []exportRecord {
 	var out []exportRecord
 	for _, h := range hits {
 		rec := exportRecord{Symbol: h.Symbol, Title: h.Title, Kind: h.Kind, Date: h.Date, Session: h.Session, Section: h.Section,
-			Languages: h.Languages, URL: base + "/documents/" + h.Symbol}
+			Languages: h.Languages, URL: base + docURL(h.Symbol)}
 		if len(h.Passages) > 0 && h.Passages[0].Kind == "paragraph" {
 			rec.Paragraph = h.Passages[0].Number
 		}
@@ -65,12 +66,12 @@ func (s *Server) exportDocument(w http.ResponseWriter, r *http.Request, symbol, 
 	}
 	rec := exportRecord{Symbol: doc.Info.Symbol, Title: doc.Info.Title, Kind: doc.Info.Kind, Date: doc.Info.Date,
 		Session: doc.Info.Session, Section: doc.Info.Section, Languages: doc.Info.Languages,
-		URL: s.baseURL(r) + "/documents/" + doc.Info.Symbol}
+		URL: s.baseURL(r) + docURL(doc.Info.Symbol)}
 	if p := r.URL.Query().Get("para"); p != "" {
 		rec.Paragraph = p
-		rec.URL += "#para-" + p
+		rec.URL += "#" + url.PathEscape(anchorID("para-", p))
 	}
-	return writeExport(w, format, strings.NewReplacer("/", "_", " ", "_").Replace(doc.Info.Symbol), []exportRecord{rec})
+	return writeExport(w, format, fileNameRE.ReplaceAllString(doc.Info.Symbol, "_"), []exportRecord{rec})
 }
 
 func writeExport(w http.ResponseWriter, format, name string, recs []exportRecord) error {
@@ -101,14 +102,25 @@ func writeJSONDownload(w http.ResponseWriter, filename string, v any) {
 	writeJSON(w, http.StatusOK, v)
 }
 
-var bibKeyRE = regexp.MustCompile(`[^A-Za-z0-9]+`)
+var (
+	bibKeyRE = regexp.MustCompile(`[^A-Za-z0-9]+`)
+	// fileNameRE keeps a download's name to characters every system and
+	// the Content-Disposition header take as they are
+	fileNameRE = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
+)
 
-// bibtexEscape protects BibTeX's special characters; braces around the
-// whole value keep capitalisation ("ILO", "UN").
-func bibtexEscape(s string) string {
-	r := strings.NewReplacer(`\`, `\textbackslash{}`, `{`, `\{`, `}`, `\}`, `&`, `\&`, `%`, `\%`, `$`, `\$`, `#`, `\#`, `_`, `\_`, `~`, `\textasciitilde{}`, `^`, `\textasciicircum{}`)
-	return r.Replace(s)
-}
+// bibtexReplacer protects LaTeX's special characters. Braces become
+// \textbraceleft{} and \textbraceright{}, not \{ and \}: BibTeX counts every
+// brace in a value, escaped or not, so a title with one brace escaped as
+// \{ makes the whole file unreadable. Line breaks become spaces: a value
+// spans one line in what people paste.
+var bibtexReplacer = strings.NewReplacer(`\`, `\textbackslash{}`, `{`, `\textbraceleft{}`, `}`, `\textbraceright{}`,
+	`&`, `\&`, `%`, `\%`, `$`, `\$`, `#`, `\#`, `_`, `\_`, `~`, `\textasciitilde{}`, `^`, `\textasciicircum{}`,
+	"\r\n", " ", "\n", " ", "\r", " ")
+
+// bibtexEscape protects BibTeX's special characters; the caller puts the
+// value in braces, which also keeps its capitalisation ("ILO", "UN").
+func bibtexEscape(s string) string { return bibtexReplacer.Replace(s) }
 
 func bibtex(recs []exportRecord) string {
 	var b strings.Builder
@@ -118,10 +130,12 @@ func bibtex(recs []exportRecord) string {
 		if key == "" {
 			key = "doc"
 		}
-		used[key]++
-		if used[key] > 1 {
-			key = fmt.Sprintf("%s_%d", key, used[key])
+		// a suffixed key may be another symbol's key: count on until free
+		for base, n := key, used[key]; used[key] > 0; {
+			n++
+			key = fmt.Sprintf("%s_%d", base, n)
 		}
+		used[key]++
 		entry := "techreport"
 		if r.Kind == "ilo-instrument" || r.Kind == "un-treaty" || r.Kind == "web-page" {
 			entry = "misc"
@@ -155,7 +169,11 @@ func bibtex(recs []exportRecord) string {
 			field("pages", "para. "+r.Paragraph)
 		}
 		field("language", strings.Join(r.Languages, ", "))
-		field("url", r.URL)
+		// a URL is verbatim in biblatex and the url package: not escaped
+		// (docURL percent-encodes what it must, braces included)
+		if r.URL != "" {
+			fmt.Fprintf(&b, "  url = {%s},\n", r.URL)
+		}
 		b.WriteString("}\n\n")
 	}
 	return b.String()
@@ -195,7 +213,7 @@ func ris(recs []exportRecord) string {
 	var b strings.Builder
 	line := func(tag, v string) {
 		if v != "" {
-			fmt.Fprintf(&b, "%s  - %s\r\n", tag, strings.ReplaceAll(v, "\n", " "))
+			fmt.Fprintf(&b, "%s  - %s\r\n", tag, strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(v))
 		}
 	}
 	for _, r := range recs {

@@ -28,9 +28,21 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 // router from the outside: gorilla/mux runs Router.Use middleware only on
 // matched routes, and unmatched (404/405) traffic must be seen too.
 func (s *Server) Handler() http.Handler {
+	return s.recoverPanic(s.observe(s.router()))
+}
+
+// router registers every route; the OpenAPI test walks it.
+func (s *Server) router() *mux.Router {
 	r := mux.NewRouter()
-	r.NotFoundHandler = s.handle("unmatched", func(w http.ResponseWriter, r *http.Request) error {
-		return &httpError{http.StatusNotFound, "not found", fmt.Errorf("no route for %s %s", r.Method, r.URL.Path)}
+	r.NotFoundHandler = s.handle("unmatched", func(w http.ResponseWriter, req *http.Request) error {
+		// gorilla/mux answers 404 for a wrong method on most subrouter
+		// routes (each inherits the /api/v1 prefix matcher, whose match
+		// clears the method mismatch found before), so look again
+		if allowed := allowedMethods(r, req); len(allowed) > 0 {
+			w.Header().Set("Allow", strings.Join(allowed, ", "))
+			return &httpError{http.StatusMethodNotAllowed, "method not allowed", fmt.Errorf("%s is not allowed on %s (allowed: %s)", req.Method, req.URL.Path, strings.Join(allowed, ", "))}
+		}
+		return &httpError{http.StatusNotFound, "not found", fmt.Errorf("no route for %s %s", req.Method, req.URL.Path)}
 	})
 	r.MethodNotAllowedHandler = s.handle("unmatched", func(w http.ResponseWriter, r *http.Request) error {
 		return &httpError{http.StatusMethodNotAllowed, "method not allowed", fmt.Errorf("%s is not allowed on %s", r.Method, r.URL.Path)}
@@ -41,9 +53,13 @@ func (s *Server) Handler() http.Handler {
 	api.Handle("/search", s.handle("search", s.search)).Methods(http.MethodGet)
 	api.Handle("/syntax", s.handle("syntax", s.syntax)).Methods(http.MethodGet)
 	api.Handle("/sources/missing", s.handle("sources_missing", s.missing)).Methods(http.MethodGet)
+	api.Handle("/suggest", s.handle("suggest", s.suggest)).Methods(http.MethodGet)
+	api.Handle("/facets/{name}", s.handle("facet_values", s.facetValues)).Methods(http.MethodGet)
+	api.Handle("/openapi.json", s.handle("openapi", s.openapi)).Methods(http.MethodGet)
 	// symbols contain '/': the symbol is the last, greedy segment, and the
 	// routes with a suffix come first
 	api.Handle("/documents/{symbol:.+}/citations", s.handle("citations", s.citations)).Methods(http.MethodGet)
+	api.Handle("/documents/{symbol:.+}/passages", s.handle("passages", s.passages)).Methods(http.MethodGet)
 	api.Handle("/documents/{symbol:.+}", s.handle("document", s.document)).Methods(http.MethodGet)
 	s.installAdmin(api)
 	s.installWeb(r)
@@ -53,7 +69,24 @@ func (s *Server) Handler() http.Handler {
 		return nil
 	})).Methods(http.MethodGet)
 	r.Handle("/readyz", s.handle("readyz", s.readyz)).Methods(http.MethodGet)
-	return s.recoverPanic(s.observe(r))
+	return r
+}
+
+// allowedMethods lists the methods that some route of r takes on req's path.
+func allowedMethods(r *mux.Router, req *http.Request) []string {
+	var out []string
+	for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		if m == req.Method {
+			continue
+		}
+		c := req.Clone(req.Context())
+		c.Method = m
+		var match mux.RouteMatch
+		if r.Match(c, &match) && match.MatchErr == nil && match.Route != nil {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 func (s *Server) metricsHandler() handlerFunc {
@@ -225,6 +258,9 @@ var searchParams = map[string]bool{"q": true, "size": true, "from": true, "after
 // parseSearch reads a search request from URL parameters.
 func parseSearch(v url.Values) (search.Request, error) {
 	req := search.Request{Query: v.Get("q"), Sort: v.Get("sort"), After: v.Get("after"), Filters: map[string][]string{}}
+	if err := checkQueryLength(req.Query); err != nil {
+		return req, err
+	}
 	intParam := func(name string, dst *int) error {
 		s := v.Get(name)
 		if s == "" {
