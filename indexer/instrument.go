@@ -9,6 +9,7 @@ import (
 
 var (
 	articleHeadingRE = regexp.MustCompile(`^(?:Article|Artikel|Art\.)\s+(\d+[A-Za-z]?|[IVXLC]+)\b`)
+	annexHeadingRE   = regexp.MustCompile(`^(?i:annex|annexe|anexo|bijlage)\s+([IVXLC]+|\d+|[A-Z])\b`)
 	partHeadingRE    = regexp.MustCompile(`^(?:PART|Part|DEEL|Deel|Chapter|CHAPTER|Hoofdstuk|HOOFDSTUK)\s+([IVXLC]+|\d+)\b`)
 	instrParaRE      = regexp.MustCompile(`^(\d{1,3})\.\s+(.*)$`)
 	instrItemRE      = regexp.MustCompile(`^\(?([a-z]{1,2}|[ivx]{1,5})\)\s+(.*)$`)
@@ -50,6 +51,7 @@ func ParseInstrument(c *Content, meta Meta) *Document {
 	}
 	var (
 		article  string // current article number, "" in the preamble
+		annex    string // "AI." inside Annex I: its articles are numbered afresh
 		heading  string
 		inOther  bool // inside a block of another language (until the next own-language heading)
 		cur      *Paragraph
@@ -82,9 +84,18 @@ func ParseInstrument(c *Content, meta Meta) *Document {
 				}
 				inOther = false
 				flush()
+				if m := annexHeadingRE.FindStringSubmatch(t); m != nil {
+					annex = "A" + m[1] + "."
+					heading = "Annex " + m[1]
+					article = annex + "0"
+					continue
+				}
 				if m := articleHeadingRE.FindStringSubmatch(t); m != nil {
-					article = m[1]
+					article = annex + m[1]
 					heading = "Article " + m[1]
+					if annex != "" {
+						heading = "Annex " + strings.TrimSuffix(annex[1:], ".") + ", Article " + m[1]
+					}
 					continue
 				}
 				if partHeadingRE.MatchString(t) {
@@ -146,6 +157,7 @@ func ParseInstrument(c *Content, meta Meta) *Document {
 		}
 	}
 	flush()
+	uniqueNumbers(d.Paragraphs)
 	if len(other) > 0 {
 		otherLang := "nl"
 		if l := DetectLanguage(strings.Join(other, " ")); l != "" && l != lang {
@@ -265,4 +277,21 @@ func linkContext(line, linkText string) string {
 		end++
 	}
 	return line[i:end]
+}
+
+// uniqueNumbers makes paragraph numbers unique within a document (they
+// name passages and deep links): a repeated number gets a suffix.
+func uniqueNumbers(ps []Paragraph) {
+	seen := map[string]int{}
+	for i := range ps {
+		n := ps[i].Number
+		seen[n]++
+		if seen[n] > 1 {
+			ps[i].Number = n + "-" + strconv.Itoa(seen[n])
+			for seen[ps[i].Number] > 0 {
+				ps[i].Number += "'"
+			}
+			seen[ps[i].Number]++
+		}
+	}
 }

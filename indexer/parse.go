@@ -28,6 +28,7 @@ func Parse(c *Content, meta Meta) *Document {
 		d.Symbol = symbolFromPath(meta.Path)
 		d.Warnings = append(d.Warnings, "no symbol in the text or the manifest: using the file name")
 	}
+	uniqueNumbers(d.Paragraphs)
 	d.ID = d.Symbol + "@" + d.Language
 	d.Source.Format = c.Format
 	d.Source.Path = meta.Path

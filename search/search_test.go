@@ -404,3 +404,25 @@ func TestCitations(t *testing.T) {
 		t.Errorf("missing UN sources: %v", values)
 	}
 }
+
+// TestPassageIDsUnique: passages name paragraphs and footnotes; two with
+// the same ID would overwrite each other in the index.
+func TestPassageIDsUnique(t *testing.T) {
+	_, docs := realIndex(t)
+	for _, d := range docs {
+		seen := map[string]bool{}
+		for _, p := range d.Passages() {
+			if seen[p.ID] {
+				t.Errorf("%s: passage %s twice", d.ID, p.ID)
+			}
+			seen[p.ID] = true
+		}
+		n, err := realCorpus.ix.CountPassages(t.Context(), d.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != len(d.Passages()) {
+			t.Errorf("%s: %d passages indexed, %d parsed", d.ID, n, len(d.Passages()))
+		}
+	}
+}

@@ -24,6 +24,10 @@ type Writer struct {
 	// MaxBatchBytes commits a batch once it holds this much text: batches
 	// sized by bytes keep memory bounded whatever the documents weigh.
 	MaxBatchBytes int
+	// MaxBatchAge commits a batch that has waited this long, so that a
+	// long run shows its progress in search (and a crash loses little).
+	MaxBatchAge time.Duration
+	opened      time.Time
 
 	batch   *bleve.Batch
 	bytes   int
@@ -34,12 +38,13 @@ type Writer struct {
 
 // NewWriter returns a writer for ix.
 func NewWriter(ix *Index) *Writer {
-	w := &Writer{ix: ix, MaxBatchBytes: 8 << 20}
+	w := &Writer{ix: ix, MaxBatchBytes: 2 << 20, MaxBatchAge: 2 * time.Second}
 	w.reset()
 	return w
 }
 
 func (w *Writer) reset() {
+	w.opened = time.Now()
 	w.batch = w.ix.bi.NewBatch()
 	w.bytes = 0
 	w.pending = map[string]*indexer.Document{}
@@ -71,7 +76,7 @@ func (w *Writer) Put(ctx context.Context, d *indexer.Document) error {
 	delete(w.removed, d.ID)
 	w.touched[d.Symbol] = true
 	w.bytes += len(src)
-	if w.bytes >= w.MaxBatchBytes {
+	if w.bytes >= w.MaxBatchBytes || w.MaxBatchAge > 0 && time.Since(w.opened) > w.MaxBatchAge {
 		return w.Commit(ctx)
 	}
 	return nil
@@ -497,4 +502,15 @@ func (ix *Index) Records(ctx context.Context) (map[string]indexer.FileRecord, er
 		}
 		after = []string{res.Hits[len(res.Hits)-1].ID}
 	}
+}
+
+// CountPassages counts the passages of a document version in the index.
+func (ix *Index) CountPassages(ctx context.Context, versionID string) (int, error) {
+	q := bleve.NewTermQuery(versionID)
+	q.SetField(fVersion)
+	res, err := ix.search(ctx, bleve.NewSearchRequestOptions(q, 0, 0, false))
+	if err != nil {
+		return 0, err
+	}
+	return int(res.Total), nil
 }
