@@ -19,7 +19,10 @@ run: build
 	$(BIN) serve -index $(INDEX) -addr $(ADDR) $(CORPORA)
 
 # The whole suite: formatting, vet, staticcheck, and every test with the race detector.
-test: fmt vet lint race
+# Chromium is installed first when missing (the browser test drives it; on CI it must run).
+test: fmt vet lint
+	bash scripts/ensure-chromium.sh
+	$(MAKE) race
 
 check: test
 
