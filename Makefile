@@ -46,5 +46,12 @@ bench:
 robustness: build
 	$(BIN) robustness -v ../shared/pdf-robustness
 
+# 50 connections for 60 s against a 10,000-document generated corpus, with a
+# full rebuild and swap during the load (loopback only; stops by itself).
+LOADN ?= 10000
+loadtest: build
+	@test -f /tmp/gbsearch-gen-$(LOADN)/MANIFEST.tsv || $(BIN) gen -n $(LOADN) -seed 1 -out /tmp/gbsearch-gen-$(LOADN)
+	$(BIN) loadtest -corpus /tmp/gbsearch-gen-$(LOADN) -index /tmp/gbsearch-load-$(LOADN) -c 50 -d 60s
+
 clean:
 	rm -rf bin $(INDEX) bench.txt

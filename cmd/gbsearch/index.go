@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"sync"
@@ -18,6 +19,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 
 	"gbsearch/indexer"
+	"gbsearch/indexer/pdftext"
 	"gbsearch/indexer/sandbox"
 	"gbsearch/search"
 )
@@ -38,8 +40,20 @@ func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fileTimeout := fs.Duration("file-timeout", 60*time.Second, "time one file may take to extract (with -isolate)")
 	fileMemory := fs.Int64("file-memory", 512, "memory one file's extraction may use, MiB (with -isolate)")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn, error")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file (go tool pprof)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments %q (give corpora with -corpus)", fs.Args())
@@ -273,11 +287,21 @@ func (p *progressDisplay) finish() {
 	}
 }
 
-// isolatedExtract extracts each file in a child process of this binary.
+// isolatedExtract extracts PDFs in a child process of this binary: the PDF
+// library is the one that hangs, overflows its stack or eats memory on
+// hostile files. The other formats are read by our own code, which bounds
+// its reads and recovers its panics, so they run in process and a folder
+// of text files does not pay a process start per file.
 func isolatedExtract(timeout time.Duration, memory int64) (indexer.ExtractFunc, error) {
 	sb, err := sandbox.New(sandbox.Limits{Timeout: timeout, MemoryBytes: memory})
 	if err != nil {
 		return nil, err
 	}
-	return sb.Extract, nil
+	inProcess := indexer.InProcess(indexer.NewExtractors(pdftext.New()))
+	return func(ctx context.Context, format, name string, data []byte) (*indexer.Content, error) {
+		if format == indexer.FormatPDF {
+			return sb.Extract(ctx, format, name, data)
+		}
+		return inProcess(ctx, format, name, data)
+	}, nil
 }

@@ -64,6 +64,7 @@ Commands:
   search    search from the command line
   report    files that failed, pages that need OCR, duplicates, missing sources
   gen       generate a GB-like corpus for benchmarks (never committed)
+  loadtest  load a served index over loopback while it is rebuilt and swapped
   robustness  extract untrusted files in the sandbox and tabulate what became of them
 
 Run 'gbsearch <command> -h' for a command's flags.
@@ -90,6 +91,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runGen(ctx, rest, stdout, stderr)
 	case "robustness":
 		return runRobustness(ctx, rest, stdout, stderr)
+	case "loadtest":
+		return runLoadtest(ctx, rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
