@@ -9,6 +9,7 @@ import (
 	"path"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // ManifestName is the file name of a manifest inside a corpus directory.
@@ -35,6 +36,11 @@ var knownKinds = map[string]bool{
 // requiredColumns are the manifest columns gbsearch reads. Extra columns are
 // allowed (and ignored) so librarians can keep their own notes.
 var requiredColumns = []string{"path", "symbol", "kind", "language", "title", "date"}
+
+// readColumns are the columns gbsearch reads: the required ones and the
+// optional source and notes.
+var readColumns = map[string]bool{"path": true, "symbol": true, "kind": true, "language": true,
+	"title": true, "date": true, "source": true, "notes": true}
 
 // Entry is one row of a manifest: the librarian's description of one file.
 type Entry struct {
@@ -114,7 +120,14 @@ func ParseManifest(r io.Reader) (*Manifest, error) {
 		if cols == nil {
 			cols = map[string]int{}
 			for i, f := range fields {
-				cols[strings.ToLower(strings.TrimSpace(f))] = i
+				name := strings.ToLower(strings.TrimSpace(f))
+				if _, dup := cols[name]; dup && readColumns[name] {
+					// which of the two would be read is anyone's guess
+					return nil, fmt.Errorf("line %d: header has column %q twice", lineNo, name)
+				}
+				if _, dup := cols[name]; !dup {
+					cols[name] = i
+				}
 			}
 			var missing []string
 			for _, c := range requiredColumns {
@@ -143,8 +156,11 @@ func ParseManifest(r io.Reader) (*Manifest, error) {
 			errs = append(errs, fmt.Errorf("line %d: %d fields, want at least %d (is it tab-separated?)", lineNo, len(fields), len(requiredColumns)))
 			continue
 		}
-		if err := e.validate(); err != nil {
-			errs = append(errs, fmt.Errorf("line %d: %w", lineNo, err))
+		if problems := e.validate(); len(problems) > 0 {
+			// every problem names its line, not only a row's first
+			for _, err := range problems {
+				errs = append(errs, fmt.Errorf("line %d: %w", lineNo, err))
+			}
 			continue
 		}
 		if prev, dup := m.byPath[e.Path]; dup {
@@ -155,7 +171,8 @@ func ParseManifest(r io.Reader) (*Manifest, error) {
 		m.Entries = append(m.Entries, e)
 	}
 	if err := sc.Err(); err != nil {
-		errs = append(errs, fmt.Errorf("reading manifest: %w", err))
+		// the scanner stopped on the line after the last one it returned
+		errs = append(errs, fmt.Errorf("line %d: reading manifest: %w", lineNo+1, err))
 	}
 	if cols == nil && len(errs) == 0 {
 		errs = append(errs, errors.New("manifest is empty: no header row"))
@@ -166,11 +183,17 @@ func ParseManifest(r io.Reader) (*Manifest, error) {
 	return m, nil
 }
 
-func (e Entry) validate() error {
+// validate returns every problem of the entry.
+func (e Entry) validate() []error {
 	var errs []error
 	switch {
 	case e.Path == "":
 		errs = append(errs, errors.New("empty path"))
+	case !utf8.ValidString(e.Path):
+		// no file system path matches it: the manifest is not saved as UTF-8
+		errs = append(errs, fmt.Errorf("path %q is not valid UTF-8", e.Path))
+	case e.Path == ".":
+		errs = append(errs, errors.New(`path "." must name a file, not the manifest's directory`))
 	case strings.HasPrefix(e.Path, "/") || strings.Contains(e.Path, "\\"):
 		errs = append(errs, fmt.Errorf("path %q must be relative and slash-separated", e.Path))
 	case path.Clean(e.Path) != e.Path || strings.HasPrefix(e.Path, "../") || e.Path == "..":
@@ -194,7 +217,7 @@ func (e Entry) validate() error {
 			errs = append(errs, fmt.Errorf("date %q is not YYYY-MM-DD", e.Date))
 		}
 	}
-	return errors.Join(errs...)
+	return errs
 }
 
 func validLanguage(l string) bool {

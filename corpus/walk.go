@@ -104,20 +104,44 @@ func Walk(ctx context.Context, fsys fs.FS, fn func(File) error) error {
 		switch {
 		case f.InManifest && f.Entry.NotInput() != "":
 			f.Skip = f.Entry.NotInput()
+		case !Supported(p) && path.Ext(p) == "":
+			f.Skip = "unsupported file type: no extension"
 		case !Supported(p):
 			f.Skip = fmt.Sprintf("unsupported file type %q", path.Ext(p))
 		}
 		out = append(out, f)
 	}
+	// A row whose file was not visited is reported once, with the row of the
+	// deepest manifest listing it, as an existing file would be. Missing
+	// means the file does not exist, not that the walk passed it by.
+	missing := map[string]File{}
+	missingDir := map[string]string{}
 	for dir, m := range manifests {
 		for _, e := range m.Entries {
 			p := path.Join(dir, e.Path)
-			if !seen[p] {
-				e.Path = p
-				out = append(out, File{Path: p, Entry: e, InManifest: true, Missing: true,
-					Skip: fmt.Sprintf("listed in %s line %d but the file is missing", path.Join(dir, ManifestName), e.Line)})
+			if seen[p] {
+				continue
 			}
+			if prev, ok := missingDir[p]; ok && depth(prev) > depth(dir) {
+				continue
+			}
+			e.Path = p
+			missingDir[p] = dir
+			f := File{Path: p, Entry: e, InManifest: true, Missing: true}
+			why := "the file is missing"
+			if st, err := fs.Stat(fsys, p); err == nil {
+				f.Missing = false
+				why = "it is not corpus material (a dot file, Go source or test fixture)"
+				if st.IsDir() {
+					why = "it is a directory"
+				}
+			}
+			f.Skip = fmt.Sprintf("listed in %s line %d but %s", path.Join(dir, ManifestName), e.Line, why)
+			missing[p] = f
 		}
+	}
+	for _, f := range missing {
+		out = append(out, f)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	for _, f := range out {
@@ -129,6 +153,14 @@ func Walk(ctx context.Context, fsys fs.FS, fn func(File) error) error {
 		}
 	}
 	return nil
+}
+
+// depth is the number of path elements of a directory, 0 for the root.
+func depth(dir string) int {
+	if dir == "." {
+		return 0
+	}
+	return strings.Count(dir, "/") + 1
 }
 
 // governing returns the manifest of the deepest directory above p that has one.

@@ -104,14 +104,14 @@ func ExtractDOCX(ctx context.Context, r io.ReaderAt, size int64) (c *Content, er
 	for _, p := range paras {
 		t := p.text
 		// replace the reference placeholders with numbered callouts
-		for _, id := range p.refIDs {
+		for k, id := range p.refIDs {
 			n, ok := ordinal[id]
 			if !ok {
 				n = len(ordinal) + 1
 				ordinal[id] = n
 				page.Notes = append(page.Notes, Note{Number: n, Label: strconv.Itoa(n), Text: strings.TrimSpace(fnText[id])})
 			}
-			t = strings.Replace(t, refPlaceholder(id), CalloutMarker(n), 1)
+			t = strings.Replace(t, refPlaceholder(k), CalloutMarker(n), 1)
 		}
 		line := Line{Text: strings.TrimSpace(t), Block: true, Bold: p.bold,
 			Heading: strings.HasPrefix(p.style, "Heading") || p.style == "Title" || p.style == "Boxheading"}
@@ -131,7 +131,15 @@ func ExtractDOCX(ctx context.Context, r io.ReaderAt, size int64) (c *Content, er
 	return &Content{Format: "docx", Pages: []Page{page}}, nil
 }
 
-func refPlaceholder(id string) string { return "\uE002" + id + "\uE003" }
+// refPlaceholder marks the k-th footnote reference of a paragraph in its
+// text until the reference gets its number. It carries the position, not the
+// footnote's id: an id is attribute text and may hold anything, spaces
+// included, which the paragraph's space folding would change.
+func refPlaceholder(k int) string { return "\uE002" + strconv.Itoa(k) + "\uE003" }
+
+// markerChars are the private-use characters of callouts and reference
+// placeholders: the document's own text must not forge them.
+var markerChars = strings.NewReplacer("\uE000", "", "\uE001", "", "\uE002", "", "\uE003", "")
 
 func joinSpace(prev, s string) string {
 	if prev == "" {
@@ -151,25 +159,32 @@ type docxPara struct {
 
 // parseDOCXParagraphs streams a WordprocessingML part and returns its
 // paragraphs. In "footnote" mode each paragraph carries the id of its
-// w:footnote; separator footnotes are dropped.
+// w:footnote; separator footnotes are dropped. Paragraphs may nest (the
+// paragraphs of a text box sit inside a run of the paragraph anchoring it):
+// each is read whole, and an inner one comes out before the one holding it.
 func parseDOCXParagraphs(data []byte, mode string, nb *numbering) ([]docxPara, error) {
 	if data == nil {
 		return nil, nil
 	}
 	dec := xml.NewDecoder(bytes.NewReader(data))
 	dec.Strict = false
+	// paraState is a paragraph being read.
+	type paraState struct {
+		docxPara
+		buf                strings.Builder
+		numID, ilvl        string
+		boldRuns, textRuns int
+	}
 	var (
 		out         []docxPara
-		cur         *docxPara
+		open        []*paraState // the paragraphs being read, innermost last
+		cur         *paraState
 		runBold     bool
 		inRunProps  bool
 		inParaProps bool
-		numID, ilvl string
 		skipDepth   int // inside w:del, w:instrText, mc:Fallback
 		noteID      string
 		noteSkip    bool
-		boldRuns    int
-		textRuns    int
 		depth       int
 	)
 	for {
@@ -196,9 +211,8 @@ func parseDOCXParagraphs(data []byte, mode string, nb *numbering) ([]docxPara, e
 			case "footnote":
 				noteID, noteSkip = attr(t, "id"), attr(t, "type") != ""
 			case "p":
-				cur = &docxPara{noteID: noteID}
-				numID, ilvl = "", ""
-				boldRuns, textRuns = 0, 0
+				cur = &paraState{docxPara: docxPara{noteID: noteID}}
+				open = append(open, cur)
 			case "pPr":
 				inParaProps = true
 			case "rPr":
@@ -216,26 +230,26 @@ func parseDOCXParagraphs(data []byte, mode string, nb *numbering) ([]docxPara, e
 					cur.style = attr(t, "val")
 				}
 			case "numId":
-				if inParaProps {
-					numID = attr(t, "val")
+				if inParaProps && cur != nil {
+					cur.numID = attr(t, "val")
 				}
 			case "ilvl":
-				if inParaProps {
-					ilvl = attr(t, "val")
+				if inParaProps && cur != nil {
+					cur.ilvl = attr(t, "val")
 				}
 			case "tab", "br", "cr":
 				if cur != nil && !inParaProps {
-					cur.text += " "
+					cur.buf.WriteString(" ")
 				}
 			case "noBreakHyphen":
 				if cur != nil {
-					cur.text += "-"
+					cur.buf.WriteString("-")
 				}
 			case "footnoteReference":
-				if cur != nil {
-					id := attr(t, "id")
-					cur.refIDs = append(cur.refIDs, id)
-					cur.text += refPlaceholder(id)
+				// a footnote cannot call another: only the body's references count
+				if cur != nil && mode != "footnote" {
+					cur.buf.WriteString(refPlaceholder(len(cur.refIDs)))
+					cur.refIDs = append(cur.refIDs, attr(t, "id"))
 				}
 			case "t":
 				var s string
@@ -244,11 +258,11 @@ func parseDOCXParagraphs(data []byte, mode string, nb *numbering) ([]docxPara, e
 				}
 				depth--
 				if cur != nil {
-					cur.text += s
+					cur.buf.WriteString(markerChars.Replace(s))
 					if strings.TrimSpace(s) != "" {
-						textRuns++
+						cur.textRuns++
 						if runBold {
-							boldRuns++
+							cur.boldRuns++
 						}
 					}
 				}
@@ -268,17 +282,21 @@ func parseDOCXParagraphs(data []byte, mode string, nb *numbering) ([]docxPara, e
 				if cur == nil {
 					continue
 				}
+				p := cur
+				open = open[:len(open)-1]
+				cur = nil
+				if len(open) > 0 {
+					cur = open[len(open)-1]
+				}
 				if mode == "footnote" && noteSkip {
-					cur = nil
 					continue
 				}
-				cur.text = strings.Join(strings.Fields(cur.text), " ")
-				cur.bold = textRuns > 0 && boldRuns == textRuns
+				p.text = strings.Join(strings.Fields(p.buf.String()), " ")
+				p.bold = p.textRuns > 0 && p.boldRuns == p.textRuns
 				if nb != nil {
-					cur.label = nb.next(numID, ilvl, cur.style)
+					p.label = nb.next(p.numID, p.ilvl, p.style)
 				}
-				out = append(out, *cur)
-				cur = nil
+				out = append(out, p.docxPara)
 			}
 		}
 	}
@@ -302,6 +320,7 @@ type numbering struct {
 	startOver  map[string]map[int]int       // numId → level → start override
 	styleNum   map[string][2]string         // style → numId, ilvl
 	counters   map[string][]int             // abstractNumId → counter per level
+	used       map[string]bool              // numIds met so far
 }
 
 type listLevel struct {
@@ -312,7 +331,8 @@ type listLevel struct {
 
 func newNumbering(numXML, stylesXML []byte) *numbering {
 	nb := &numbering{abstractOf: map[string]string{}, levels: map[string]map[int]listLevel{},
-		startOver: map[string]map[int]int{}, styleNum: map[string][2]string{}, counters: map[string][]int{}}
+		startOver: map[string]map[int]int{}, styleNum: map[string][2]string{}, counters: map[string][]int{},
+		used: map[string]bool{}}
 	if numXML != nil {
 		var doc struct {
 			Abstract []struct {
@@ -423,6 +443,18 @@ func (nb *numbering) next(numID, ilvlStr, style string) string {
 			c[i] = -1
 		}
 		nb.counters[abs] = c
+	}
+	// Lists of the same abstract numbering share their counters, but a list
+	// whose w:num overrides a level's start restarts that level (and the
+	// levels below it) where it is first used: that is how Word restarts
+	// numbering at 1.
+	if !nb.used[numID] {
+		nb.used[numID] = true
+		for l := range nb.startOver[numID] {
+			for d := l; d >= 0 && d < len(c); d++ {
+				c[d] = -1
+			}
+		}
 	}
 	start := func(l int) int {
 		if s, ok := nb.startOver[numID][l]; ok {

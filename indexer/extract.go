@@ -8,6 +8,7 @@ import (
 	"io"
 	"path"
 	"strings"
+	"unicode/utf8"
 )
 
 // ErrExtract marks a file whose text could not be extracted (a corrupt PDF,
@@ -46,16 +47,23 @@ var ErrUnsupported = errors.New("unsupported file type")
 func DetectFormat(name string, head []byte) (string, error) {
 	ext := strings.ToLower(path.Ext(name))
 	switch {
-	case bytes.HasPrefix(head, []byte("%PDF-")) || (len(head) > 5 && bytes.Contains(head[:min(len(head), 1024)], []byte("%PDF-"))):
+	case isPDF(head):
 		return FormatPDF, nil
 	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
-		if ext == ".docx" || bytes.Contains(head, []byte("word/")) || bytes.Contains(head, []byte("[Content_Types].xml")) {
+		switch {
+		case bytes.Contains(head, []byte("word/")):
+			return FormatDOCX, nil
+		case bytes.Contains(head, []byte("xl/workbook.")) || bytes.Contains(head, []byte("ppt/presentation.")):
+			// Office Open XML like a DOCX, [Content_Types].xml and all
+			return "", fmt.Errorf("%w: a spreadsheet or presentation, not a DOCX", ErrUnsupported)
+		case ext == ".docx" || bytes.Contains(head, []byte("[Content_Types].xml")):
+			// the parts may lie beyond the bytes given
 			return FormatDOCX, nil
 		}
 		return "", fmt.Errorf("%w: a zip archive that is not a DOCX", ErrUnsupported)
 	}
-	sniff := bytes.ToLower(bytes.TrimSpace(head[:min(len(head), 512)]))
-	sniff = bytes.TrimPrefix(sniff, []byte("\xef\xbb\xbf"))
+	sniff := bytes.TrimPrefix(head[:min(len(head), 512)], []byte("\xef\xbb\xbf"))
+	sniff = bytes.ToLower(bytes.TrimSpace(sniff))
 	if bytes.HasPrefix(sniff, []byte("<!doctype html")) || bytes.HasPrefix(sniff, []byte("<html")) ||
 		((ext == ".html" || ext == ".htm") && bytes.HasPrefix(sniff, []byte("<"))) {
 		return FormatHTML, nil
@@ -70,6 +78,19 @@ func DetectFormat(name string, head []byte) (string, error) {
 		return FormatHTML, nil
 	}
 	return FormatText, nil
+}
+
+// isPDF reports whether head starts like a PDF. Readers accept the header
+// anywhere in the first 1024 bytes, after junk a transfer or a tool left
+// (comment lines, even); but a text that merely mentions "%PDF-1.7" is no
+// PDF: after text-like junk, the PDF's objects must follow.
+func isPDF(head []byte) bool {
+	i := bytes.Index(head[:min(len(head), 1024)], []byte("%PDF-"))
+	if i < 0 {
+		return false
+	}
+	junk := head[:i]
+	return len(bytes.TrimSpace(junk)) == 0 || !looksText(junk) || !utf8.Valid(junk) || bytes.Contains(head[i:], []byte("endobj"))
 }
 
 func looksText(head []byte) bool {

@@ -3,6 +3,7 @@ package indexer
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"strings"
 
@@ -25,54 +26,62 @@ func ExtractHTML(ctx context.Context, r io.ReaderAt, size int64) (*Content, erro
 	}
 	root, err := html.Parse(bytes.NewReader(b))
 	if err != nil {
-		return nil, err
+		// e.g. elements nested more than 512 deep
+		return nil, fmt.Errorf("%w: html: %w", ErrExtract, err)
 	}
 	p := Page{Number: 1}
 	var all strings.Builder
 	var cur strings.Builder
 	var curLinks []Link
-	curHeading := false
+	headings := 0 // h1-h6 elements open: text read now is heading text
 	flush := func() {
 		t := strings.Join(strings.Fields(cur.String()), " ")
 		if t != "" {
-			p.Lines = append(p.Lines, Line{Text: t, Block: true, Heading: curHeading, Links: curLinks})
+			p.Lines = append(p.Lines, Line{Text: t, Block: true, Heading: headings > 0, Links: curLinks})
 			all.WriteString(t + "\n")
 		}
 		cur.Reset()
 		curLinks = nil
-		curHeading = false
 	}
-	skip := map[string]bool{"script": true, "style": true, "noscript": true, "nav": true, "form": true, "template": true, "svg": true, "head": true}
+	skip := map[string]bool{"script": true, "style": true, "noscript": true, "nav": true, "form": true, "template": true, "svg": true, "head": true, "title": true}
 	blockTags := map[string]bool{"p": true, "div": true, "li": true, "td": true, "th": true, "tr": true, "section": true, "article": true,
 		"h1": true, "h2": true, "h3": true, "h4": true, "h5": true, "h6": true, "blockquote": true, "pre": true, "br": true, "dd": true, "dt": true, "table": true, "ul": true, "ol": true}
-	var title string
+	// Inline elements do not separate words: <b>Dom</b>estic is one word.
+	// Any other element does, even one that starts no block of its own.
+	inline := map[string]bool{"a": true, "abbr": true, "b": true, "bdi": true, "bdo": true, "cite": true, "code": true, "data": true,
+		"dfn": true, "em": true, "font": true, "i": true, "ins": true, "kbd": true, "mark": true, "q": true, "s": true, "samp": true,
+		"small": true, "span": true, "strong": true, "sub": true, "sup": true, "time": true, "u": true, "var": true, "wbr": true}
+	isHeading := func(n *html.Node) bool {
+		return n.Type == html.ElementNode && len(n.Data) == 2 && n.Data[0] == 'h' && n.Data[1] >= '1' && n.Data[1] <= '6'
+	}
 	var walk func(n *html.Node, depth int)
 	walk = func(n *html.Node, depth int) {
 		if depth > 500 {
 			return
 		}
 		if n.Type == html.ElementNode {
-			if n.Data == "title" && title == "" && n.FirstChild != nil {
-				title = strings.Join(strings.Fields(n.FirstChild.Data), " ")
-			}
 			if skip[n.Data] {
 				return
 			}
 			if blockTags[n.Data] {
 				flush()
+			} else if !inline[n.Data] {
+				cur.WriteString(" ")
 			}
-			if len(n.Data) == 2 && n.Data[0] == 'h' && n.Data[1] >= '1' && n.Data[1] <= '6' {
-				curHeading = true
+			if isHeading(n) {
+				headings++
 			}
 		}
 		if n.Type == html.TextNode {
 			cur.WriteString(n.Data)
-			cur.WriteString(" ")
 		}
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
 			walk(c, depth+1)
 		}
 		if n.Type == html.ElementNode {
+			if !blockTags[n.Data] && !inline[n.Data] {
+				cur.WriteString(" ")
+			}
 			if n.Data == "a" {
 				for _, a := range n.Attr {
 					if a.Key == "href" && a.Val != "" && !strings.HasPrefix(a.Val, "#") && !strings.HasPrefix(a.Val, "javascript:") {
@@ -83,15 +92,31 @@ func ExtractHTML(ctx context.Context, r io.ReaderAt, size int64) (*Content, erro
 			if blockTags[n.Data] {
 				flush()
 			}
+			if isHeading(n) {
+				headings--
+			}
 		}
 	}
 	walk(root, 0)
 	flush()
-	if title != "" {
+	if title := strings.Join(strings.Fields(titleOf(root)), " "); title != "" {
 		p.Lines = append([]Line{{Text: title, Heading: true, Block: true}}, p.Lines...)
 	}
 	p.Quality = Quality(all.String())
 	return &Content{Format: "html", Pages: []Page{p}}, nil
+}
+
+// titleOf returns the text of the page's first <title> (the head's), or "".
+func titleOf(n *html.Node) string {
+	if n.Type == html.ElementNode && n.Data == "title" {
+		return textOf(n)
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if t := titleOf(c); t != "" {
+			return t
+		}
+	}
+	return ""
 }
 
 func textOf(n *html.Node) string {

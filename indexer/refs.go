@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // UNInstrument is a UN treaty that GB documents and ILO instruments cite by
@@ -50,7 +51,7 @@ func UNInstrumentSymbol(title string) string {
 
 var (
 	urlRE = regexp.MustCompile(`https?://[^\s<>"“”]+`)
-	gbRE  = regexp.MustCompile(`\bGB\.\d{3}(?:bis)?/[A-Za-z]+(?:/[A-Za-z0-9]+)*(?:\((?:&\s*)?(?:Rev|Add|Corr)\.?\s*\d*\))*`)
+	gbRE  = regexp.MustCompile(`\bGB\.\d{3}(?:bis)?/[A-Za-z]+(?:/[A-Za-z0-9]+)*(?:\s?\((?:&\s*)?(?:Rev|Add|Corr)\.?\s*\d*\))*`)
 	// A/RES/67/219, A/68/190, A/68/L.5, S/RES/1325(2000), and the OCR forms
 	// AJRES/67/219 and A/B8/L5.
 	unRE = regexp.MustCompile(`\b(?:AJRES|A|E|S|ST|HRC)(?:/(?:(?:Add|Rev|Corr)\.\d+|[A-Z0-9]+(?:\.[A-Z0-9]+)*)(?:\((?:[IVXLC]+|\d{4})\))?)+`)
@@ -63,10 +64,10 @@ var (
 	shortInstrumentRE = regexp.MustCompile(`\b([CRP])\.?(\d{2,3})\b`)
 	iloDocRE          = regexp.MustCompile(`\b[Dd]ocuments?\s+([A-Z]{2,}[A-Z0-9]*(?:\.[A-Z0-9]+)*/\d{4}(?:[/-][A-Z0-9]+(?:\.[A-Z0-9]+)*)*)`)
 	// another organisation named before a document symbol makes it theirs
-	otherOrgRE = regexp.MustCompile(`World Health Organization|UNESCO|UNICEF|World Bank|International Monetary Fund|OECD|FAO|WHO\b`)
-	paragraphRefRE    = regexp.MustCompile(`\bparagraphs?\s+(\d+(?:\s*[-–]\s*\d+)?)`)
-	pinpointRE        = regexp.MustCompile(`^\s*(?:\([^)]{0,40}\))?,\s*(paras?\.\s*\d+(?:\([a-z]\))?(?:\s*(?:,|and|-|–)\s*\d+(?:\([a-z]\))?)*)`)
-	dateParenRE       = regexp.MustCompile(`^\s*\((\d{1,2} [A-Z][a-z]+ \d{4})\)`)
+	otherOrgRE     = regexp.MustCompile(`World Health Organization|UNESCO|UNICEF|World Bank|International Monetary Fund|OECD|FAO|WHO\b`)
+	paragraphRefRE = regexp.MustCompile(`\bparagraphs?\s+(\d+(?:\s*[-–]\s*\d+)?)`)
+	pinpointRE     = regexp.MustCompile(`^\s*(?:\([^)]{0,40}\))?,\s*(paras?\.?\s*\d+(?:\([a-z]\))?(?:\s*(?:,|and|-|–)\s*\d+(?:\([a-z]\))?)*)`)
+	dateParenRE    = regexp.MustCompile(`^\s*\((\d{1,2} [A-Z][a-z]+ \d{4})\)`)
 )
 
 // span is a reference found at a byte range of a text.
@@ -155,8 +156,8 @@ func FindReferences(text string) []Reference {
 		spans = append(spans, span{m[0], m[1], Reference{Kind: RefILOInstrument, Value: fmt.Sprintf("%s%03d", kind[:1], n), Text: text[m[0]:m[1]]}})
 	}
 	for _, m := range shortInstrumentRE.FindAllStringSubmatchIndex(text, -1) {
-		// "C189" must stand alone: not inside "WCMS_222188" or "A/C.3".
-		if m[0] > 0 && (isWordByte(text[m[0]-1]) || text[m[0]-1] == '/' || text[m[0]-1] == '.') {
+		// "C189" must stand alone: not inside "WCMS_222188", "A/C.3" or "S&P500".
+		if m[0] > 0 && (isWordByte(text[m[0]-1]) || text[m[0]-1] == '/' || text[m[0]-1] == '.' || text[m[0]-1] == '&') {
 			continue
 		}
 		n, _ := strconv.Atoi(text[m[4]:m[5]])
@@ -273,6 +274,11 @@ func unTitleBefore(before string) string {
 		return ""
 	}
 	t := strings.TrimSpace(before[:i])
+	if !strings.HasSuffix(t, ",") {
+		// a title is set off from "UN doc." by a comma; "Is it UN doc. ..."
+		// or a sentence ending before it has none
+		return ""
+	}
 	t = strings.TrimRight(t, ", ")
 	if j := strings.LastIndexAny(t, ".;"); j >= 0 && !strings.HasSuffix(t[:j], " op") {
 		t = strings.TrimSpace(t[j+1:])
@@ -375,7 +381,9 @@ func opCitTarget(earlier []Footnote, short string) int {
 	}
 	// 2. every word of the short title in the sentence that carries the callout
 	for i := len(earlier) - 1; i >= 0; i-- {
-		if earlier[i].Callout == nil {
+		// an earlier op. cit. is no full citation, whatever its callout
+		// says: its own target is found the same way
+		if earlier[i].Callout == nil || isOpCit(earlier[i].Text) {
 			continue
 		}
 		ctx := strings.ToLower(earlier[i].Callout.PrecedingText)
@@ -415,15 +423,22 @@ func significantWords(s string) []string {
 // titleCaseContains reports whether text contains title (case-insensitively)
 // with its significant words capitalised, as a cited title is printed.
 func titleCaseContains(text, title string) bool {
-	lt, lti := strings.ToLower(text), strings.ToLower(title)
-	for off := 0; ; {
-		i := strings.Index(lt[off:], lti)
-		if i < 0 {
-			return false
+	if title == "" {
+		return false
+	}
+	// Offsets are taken in text itself: lower-casing may change a string's
+	// length in bytes ("İ", "K", invalid UTF-8), so offsets found in a
+	// lower-cased copy do not fit the original.
+	for i := 0; i < len(text); {
+		_, size := utf8.DecodeRuneInString(text[i:])
+		n, match := prefixFold(text[i:], title)
+		if !match {
+			i += size
+			continue
 		}
-		found := text[off+i : off+i+len(title)]
-		before := strings.TrimRight(text[:off+i], " ")
-		after := text[off+i+len(title):]
+		found := text[i : i+n]
+		before := strings.TrimRight(text[:i], " ")
+		after := text[i+n:]
 		ok := (before == "" || strings.HasSuffix(before, "See") || strings.HasSuffix(before, "see") ||
 			strings.HasSuffix(before, ",") || strings.HasSuffix(before, ":") || strings.HasSuffix(before, ".")) &&
 			(after == "" || strings.HasPrefix(after, ",") || strings.HasPrefix(after, ".") || strings.HasPrefix(after, " ("))
@@ -436,8 +451,30 @@ func titleCaseContains(text, title string) bool {
 		if ok {
 			return true
 		}
-		off += i + len(lti)
+		i += size
 	}
+	return false
+}
+
+// prefixFold reports whether s starts with prefix under Unicode case
+// folding, and how many bytes of s the match takes.
+func prefixFold(s, prefix string) (int, bool) {
+	n := 0
+	for prefix != "" {
+		if s == "" {
+			return 0, false
+		}
+		r1, s1 := utf8.DecodeRuneInString(s)
+		r2, s2 := utf8.DecodeRuneInString(prefix)
+		same := s[:s1] == prefix[:s2] ||
+			(r1 != utf8.RuneError && r2 != utf8.RuneError && strings.EqualFold(s[:s1], prefix[:s2]))
+		if !same {
+			return 0, false
+		}
+		s, prefix = s[s1:], prefix[s2:]
+		n += s1
+	}
+	return n, true
 }
 
 // ParseRelatedDocuments splits a cover's "Related documents" line:

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // Symbol is a parsed document symbol.
@@ -56,13 +57,16 @@ var (
 	instrumentRE = regexp.MustCompile(`(?i)^(?:(c|r|p)\s*\.?\s*(\d{1,3})|(convention|recommendation|protocol)\s+no\.?\s*(\d{1,3}))$`)
 )
 
+// maxSymbolLen bounds a symbol, typed or canonical: real ones are short.
+const maxSymbolLen = 80
+
 // ParseSymbol recognises a document symbol in any common form and returns it
 // parsed and normalised. It is strict about numbers: "GB.319/POL/3" never
 // parses as "GB.319/POL/2", and nothing is guessed from a near match.
 func ParseSymbol(s string) (Symbol, error) {
 	s = strings.TrimSpace(s)
 	s = strings.Trim(s, ".,;:")
-	if s == "" || len(s) > 80 {
+	if s == "" || len(s) > maxSymbolLen {
 		return Symbol{}, fmt.Errorf("not a symbol: %q", s)
 	}
 	if m := instrumentRE.FindStringSubmatch(s); m != nil {
@@ -87,7 +91,7 @@ func ParseSymbol(s string) (Symbol, error) {
 		}
 		sym.Section = normaliseSection(m[3])
 		var items []string
-		for _, part := range strings.FieldsFunc(m[4], func(r rune) bool { return r == '/' || r == ' ' }) {
+		for _, part := range strings.FieldsFunc(m[4], func(r rune) bool { return r == '/' || unicode.IsSpace(r) }) {
 			items = append(items, normaliseItemPart(part))
 		}
 		sym.Item = strings.Join(items, "/")
@@ -107,9 +111,15 @@ func ParseSymbol(s string) (Symbol, error) {
 		if session < 100 {
 			return Symbol{}, fmt.Errorf("not a symbol: %q: session %d", s, session)
 		}
+		// the canonical form must parse again, and it may be longer than
+		// the input: "gb 319 pol 2 (rev)" → "GB.319/POL/2(Rev.)"
+		if len(sym.Canonical) > maxSymbolLen {
+			return Symbol{}, fmt.Errorf("not a symbol: %q: too long", s)
+		}
 		return sym, nil
 	}
-	if u := NormaliseUNSymbol(s); u != "" {
+	// likewise "A/68/L5" → "A/68/L.5"
+	if u := NormaliseUNSymbol(s); u != "" && len(u) <= maxSymbolLen {
 		return Symbol{Kind: RefUN, Canonical: u}, nil
 	}
 	return Symbol{}, fmt.Errorf("not a symbol: %q", s)
