@@ -12,7 +12,9 @@ import (
 
 // MappingVersion changes whenever NewMapping changes in a way that needs a
 // rebuild; an index built with another version is rebuilt, not reused.
-const MappingVersion = "3"
+// Version 4 dropped the passage documents: passages are cut from the
+// document's stored text where the search's term locations fall.
+const MappingVersion = "4"
 
 // Languages with their own analysis. Documents come in English, French and
 // Spanish; Dutch is the translation mixed into the treaty sources, indexed
@@ -26,14 +28,19 @@ var searchLanguages = []string{"en", "fr", "es"}
 // Document types in the index. A "doc" is the searchable unit: one symbol
 // with the text of all its language versions, each in a field analysed for
 // its language, so that one hit groups the languages of a document and
-// paging, totals and facets count documents, not files. A "version" keeps
-// one language version's parsed structure (stored only). A "passage" is a
-// paragraph, footnote or summary of a version, searched to show where a
-// document matches.
+// paging, totals and facets count documents, not files. It also stores its
+// text and the map of its passages (paragraphs, footnotes, summaries: where
+// each starts and ends in the text), so that a result page shows the
+// passages where the search's matches fall without a second index of the
+// same text. A "version" keeps one language version's parsed structure
+// (stored only).
+//
+// Passages were documents of their own until mapping version 4: that
+// analysed every text twice and made ~85 index documents of each version,
+// which cost 2.9x the CPU of indexing the documents alone.
 const (
 	typeDoc     = "doc"
 	typeVersion = "version"
-	typePassage = "passage"
 	typeRecord  = "record"
 )
 
@@ -64,20 +71,11 @@ const (
 	fInfo        = "info"
 	fSource      = "source"
 	fVersionOf   = "version_of"
-	fDoc         = "doc"
-	fVersion     = "version"
-	fPKind       = "pkind"
-	fNumber      = "number"
-	fHeading     = "heading"
-	fPara        = "para"
-	fFootnotes   = "fns"
-	fRefs        = "refs"
-	fPLang       = "plang"
+	fPassages    = "pmap"
 	fRStatus     = "rstatus"
 	fRData       = "rdata"
 	fTextPrefix  = "text_"
 	fTitlePrefix = "title_"
-	fPTextPrefix = "ptext_"
 )
 
 // NewMapping builds the index mapping. Keyword fields hold what is filtered,
@@ -117,7 +115,8 @@ func NewMapping() *mapping.IndexMappingImpl {
 		f.Analyzer = lang
 		f.Store = store
 		f.IncludeInAll = false
-		// positions are what phrase queries need
+		// positions are what phrase queries need; their byte offsets are
+		// what places a match in a passage and marks it
 		f.IncludeTermVectors = true
 		f.DocValues = false
 		return f
@@ -149,8 +148,10 @@ func NewMapping() *mapping.IndexMappingImpl {
 	doc.AddFieldMappingsAt(fDate, date)
 	doc.AddFieldMappingsAt(fTitle, stored())
 	doc.AddFieldMappingsAt(fInfo, stored())
+	doc.AddFieldMappingsAt(fPassages, stored())
 	for _, l := range Languages {
-		doc.AddFieldMappingsAt(fTextPrefix+l, text(l, false))
+		// stored: the passages a result page shows are cut from it
+		doc.AddFieldMappingsAt(fTextPrefix+l, text(l, true))
 		doc.AddFieldMappingsAt(fTitlePrefix+l, text(l, false))
 	}
 	im.AddDocumentMapping(typeDoc, doc)
@@ -160,21 +161,6 @@ func NewMapping() *mapping.IndexMappingImpl {
 	version.AddFieldMappingsAt(fVersionOf, kw(false, false))
 	version.AddFieldMappingsAt(fSource, stored())
 	im.AddDocumentMapping(typeVersion, version)
-
-	passage := bleve.NewDocumentStaticMapping()
-	passage.AddFieldMappingsAt(fType, kw(false, false))
-	passage.AddFieldMappingsAt(fDoc, kw(false, false))
-	passage.AddFieldMappingsAt(fVersion, kw(true, false))
-	passage.AddFieldMappingsAt(fPKind, kw(true, false))
-	passage.AddFieldMappingsAt(fPLang, kw(true, false))
-	passage.AddFieldMappingsAt(fRefs, kw(false, false))
-	for _, f := range []string{fNumber, fHeading, fPara, fFootnotes} {
-		passage.AddFieldMappingsAt(f, stored())
-	}
-	for _, l := range Languages {
-		passage.AddFieldMappingsAt(fPTextPrefix+l, text(l, true))
-	}
-	im.AddDocumentMapping(typePassage, passage)
 
 	record := bleve.NewDocumentStaticMapping()
 	record.AddFieldMappingsAt(fType, kw(false, false))

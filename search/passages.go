@@ -4,9 +4,10 @@ import (
 	"context"
 	"fmt"
 	"html"
+	"math"
 	"sort"
+	"strconv"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
@@ -18,227 +19,314 @@ import (
 
 type bleveFacetResult = bsearch.FacetResult
 
-// passageFieldsToLoad are the stored fields of a passage.
-var passageFieldsToLoad = func() []string {
-	f := []string{fVersion, fPKind, fPLang, fNumber, fHeading, fPara, fFootnotes}
-	for _, l := range Languages {
-		f = append(f, fPTextPrefix+l)
+// passageRef is where a passage lies in its document's text of its
+// language, with what a result page shows of it besides the text.
+type passageRef struct {
+	Lang, Version, ID, Kind, Number, Heading, Paragraph string
+	Footnotes                                           []int
+	Refs                                                []string
+	Start, End                                          int // byte offsets into the text of Lang
+}
+
+// The stored passage map is one record per passage, fields apart by \x1f,
+// records by \x1e: decoding it for every hit of a page must be cheap, and
+// this is several times cheaper than JSON.
+const (
+	pmapField  = "\x1f"
+	pmapRecord = "\x1e"
+	pmapList   = "\x1d"
+)
+
+func encodePassages(ps []passageRef) string {
+	var b strings.Builder
+	clean := func(s string) string {
+		if strings.ContainsAny(s, pmapField+pmapRecord+pmapList) {
+			return strings.Map(func(r rune) rune {
+				if r == 0x1d || r == 0x1e || r == 0x1f {
+					return ' '
+				}
+				return r
+			}, s)
+		}
+		return s
 	}
-	return f
-}()
+	for i, p := range ps {
+		if i > 0 {
+			b.WriteString(pmapRecord)
+		}
+		fns := make([]string, len(p.Footnotes))
+		for j, n := range p.Footnotes {
+			fns[j] = strconv.Itoa(n)
+		}
+		refs := make([]string, len(p.Refs))
+		for j, r := range p.Refs {
+			refs[j] = clean(r)
+		}
+		for j, f := range []string{clean(p.Lang), clean(p.Version), clean(p.ID), clean(p.Kind), clean(p.Number),
+			clean(p.Heading), clean(p.Paragraph), strings.Join(fns, ","), strings.Join(refs, pmapList),
+			strconv.Itoa(p.Start), strconv.Itoa(p.End)} {
+			if j > 0 {
+				b.WriteString(pmapField)
+			}
+			b.WriteString(f)
+		}
+	}
+	return b.String()
+}
+
+func decodePassages(s string) []passageRef {
+	if s == "" {
+		return nil
+	}
+	recs := strings.Split(s, pmapRecord)
+	out := make([]passageRef, 0, len(recs))
+	for _, rec := range recs {
+		f := strings.Split(rec, pmapField)
+		if len(f) != 11 {
+			continue
+		}
+		p := passageRef{Lang: f[0], Version: f[1], ID: f[2], Kind: f[3], Number: f[4], Heading: f[5], Paragraph: f[6]}
+		if f[7] != "" {
+			for _, n := range strings.Split(f[7], ",") {
+				if v, err := strconv.Atoi(n); err == nil {
+					p.Footnotes = append(p.Footnotes, v)
+				}
+			}
+		}
+		if f[8] != "" {
+			p.Refs = strings.Split(f[8], pmapList)
+		}
+		p.Start, _ = strconv.Atoi(f[9])
+		p.End, _ = strconv.Atoi(f[10])
+		out = append(out, p)
+	}
+	return out
+}
 
 // fillPassages finds, for each hit, the passages where it matches best, and
-// under each paragraph the footnotes it calls. Hits are filled concurrently:
-// each needs its own small query.
+// under each paragraph the footnotes it calls. One search over the hits
+// alone, with term locations, says where the query matched in each
+// document's text; the passages holding most of the rarest matches win.
+// Locations are asked for the page's hits only: for every match of a
+// large result set they would cost more than the search itself.
 func (ix *Index) fillPassages(ctx context.Context, hits []Hit, node Node, c *compiler, n int) error {
-	pq := c.passageQuery(node)
-	var wg sync.WaitGroup
-	errs := make([]error, len(hits))
-	sem := make(chan struct{}, 4)
-	for i := range hits {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			hits[i].Passages, errs[i] = ix.passagesOf(ctx, hits[i].Symbol, pq, &c.hl, n)
-		}()
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.Symbol
 	}
-	wg.Wait()
-	for _, err := range errs {
+	// compiled again so that the passages come from the positive words of
+	// the query as the documents matched them (stems, phrases, prefixes)
+	pc := &compiler{ix: ix, ctx: ctx, langs: c.langs}
+	var q query.Query = bleve.NewMatchNoneQuery()
+	if node != nil {
+		var err error
+		if q, err = pc.compile(node); err != nil {
+			return err
+		}
+	}
+	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(docsOnly(bleve.NewDocIDQuery(ids)), q), len(ids), 0, false)
+	req.IncludeLocations = true
+	req.Fields = passageFieldsToLoad
+	res, err := ix.search(ctx, req)
+	if err != nil {
+		return err
+	}
+	matched := map[string]*bsearch.DocumentMatch{}
+	for _, h := range res.Hits {
+		matched[h.ID] = h
+	}
+	missing := []string{}
+	for _, h := range hits {
+		if matched[h.Symbol] == nil {
+			missing = append(missing, h.Symbol)
+		}
+	}
+	if len(missing) > 0 {
+		// matched on metadata alone (or by a NOT): their stored fields
+		// are still needed for the summary they show
+		req := bleve.NewSearchRequestOptions(docsOnly(bleve.NewDocIDQuery(missing)), len(missing), 0, false)
+		req.Fields = passageFieldsToLoad
+		res, err := ix.search(ctx, req)
 		if err != nil {
 			return err
+		}
+		for _, h := range res.Hits {
+			matched[h.ID] = h
+		}
+	}
+	for i := range hits {
+		if m := matched[hits[i].Symbol]; m != nil {
+			hits[i].Passages = bestPassages(m, &c.hl, n)
 		}
 	}
 	return nil
 }
 
-// passagesOf returns the best n passages of one document for pq (or, when
-// the query has no words to show, its summary).
-func (ix *Index) passagesOf(ctx context.Context, symbol string, pq query.Query, hl *highlightTerms, n int) ([]Passage, error) {
-	doc := bleve.NewTermQuery(symbol)
-	doc.SetField(fDoc)
-	var q query.Query
-	if pq != nil {
-		q = bleve.NewConjunctionQuery(doc, pq)
-	} else {
-		k := bleve.NewTermQuery("summary")
-		k.SetField(fPKind)
-		q = bleve.NewConjunctionQuery(doc, k)
-		n = 1
+// passageFieldsToLoad are the stored fields passages are cut from.
+var passageFieldsToLoad = func() []string {
+	f := []string{fPassages}
+	for _, l := range Languages {
+		f = append(f, fTextPrefix+l)
 	}
-	req := bleve.NewSearchRequestOptions(q, n, 0, false)
-	req.Fields = passageFieldsToLoad
-	req.SortBy([]string{"-_score", "_id"})
-	res, err := ix.search(ctx, req)
-	if err != nil {
-		return nil, err
+	return f
+}()
+
+type span struct{ start, end int }
+
+// scored is a passage with the matches that fall in it.
+type scored struct {
+	ref   passageRef
+	idx   int
+	tf    map[string]int // term → matches in the passage
+	marks []span         // relative to the passage's start
+	score float64
+}
+
+// BM25 parameters of passage ranking (the usual ones).
+const (
+	bm25K1 = 1.2
+	bm25B  = 0.75
+	// refBoost weighs a passage that cites a symbol the query names: it is
+	// where the document cites it, whatever words surround it.
+	refBoost = 20.0
+)
+
+// bestPassages ranks the passages of one document by BM25 over the
+// matches that fall in them, with each term's rarity taken among the
+// document's own passages, and returns the best n (or, when no match
+// falls in a passage, its summary).
+func bestPassages(m *bsearch.DocumentMatch, hl *highlightTerms, n int) []Passage {
+	str := func(f string) string { s, _ := m.Fields[f].(string); return s }
+	refs := decodePassages(str(fPassages))
+	ps := make([]scored, len(refs))
+	byLang := map[string][]int{} // passages of each language, in text order
+	for i, r := range refs {
+		ps[i] = scored{ref: r, idx: i}
+		byLang[r.Lang] = append(byLang[r.Lang], i)
 	}
-	if len(res.Hits) == 0 && pq != nil {
+	for field, terms := range m.Locations {
+		lang, ok := strings.CutPrefix(field, fTextPrefix)
+		if !ok {
+			continue
+		}
+		idx := byLang[lang]
+		for term, locs := range terms {
+			key := lang + "\x00" + term
+			for _, loc := range locs {
+				start, end := int(loc.Start), int(loc.End)
+				k := sort.Search(len(idx), func(k int) bool { return refs[idx[k]].End > start })
+				if k == len(idx) || refs[idx[k]].Start > start || end > refs[idx[k]].End {
+					continue // in a heading, or in text without passages
+				}
+				p := &ps[idx[k]]
+				if p.tf == nil {
+					p.tf = map[string]int{}
+				}
+				p.tf[key]++
+				p.marks = append(p.marks, span{start - p.ref.Start, end - p.ref.Start})
+			}
+		}
+	}
+	// document frequency of each term among the passages of its language
+	df := map[string]int{}
+	for _, p := range ps {
+		for t := range p.tf {
+			df[t]++
+		}
+	}
+	avg := map[string]float64{}
+	for l, idx := range byLang {
+		total := 0
+		for _, i := range idx {
+			total += refs[i].End - refs[i].Start
+		}
+		avg[l] = float64(total) / float64(max(1, len(idx)))
+	}
+	wanted := map[string]bool{}
+	for _, s := range hl.symbols {
+		wanted[s] = true
+	}
+	var ranked []*scored
+	for i := range ps {
+		p := &ps[i]
+		np := float64(len(byLang[p.ref.Lang]))
+		norm := 1 - bm25B + bm25B*float64(p.ref.End-p.ref.Start)/max(1, avg[p.ref.Lang])
+		for t, tf := range p.tf {
+			idf := math.Log(1 + (np-float64(df[t])+0.5)/(float64(df[t])+0.5))
+			p.score += idf * float64(tf) * (bm25K1 + 1) / (float64(tf) + bm25K1*norm)
+		}
+		for _, r := range p.ref.Refs {
+			if wanted[r] {
+				p.score += refBoost
+			}
+		}
+		if p.score > 0 {
+			ranked = append(ranked, p)
+		}
+	}
+	sort.SliceStable(ranked, func(i, j int) bool { return ranked[i].score > ranked[j].score })
+	if len(ranked) == 0 {
 		// the document matched on its metadata or its symbol alone: show
 		// its summary rather than nothing
-		return ix.passagesOf(ctx, symbol, nil, hl, 1)
+		for _, want := range []string{"summary", "purpose", "decision"} {
+			for i := range ps {
+				if ps[i].ref.Kind == "summary" && ps[i].ref.Number == want {
+					ranked = append(ranked, &ps[i])
+					break
+				}
+			}
+			if len(ranked) > 0 {
+				break
+			}
+		}
+		n = 1
+	}
+	text := func(p *scored) string {
+		t := str(fTextPrefix + p.ref.Lang)
+		if p.ref.Start < 0 || p.ref.End > len(t) || p.ref.Start > p.ref.End {
+			return ""
+		}
+		return t[p.ref.Start:p.ref.End]
+	}
+	show := func(p *scored, maxLen int) Passage {
+		r := p.ref
+		out := Passage{ID: r.ID, Kind: r.Kind, Number: r.Number, Heading: r.Heading, Language: r.Lang,
+			Version: r.Version, Paragraph: r.Paragraph, Text: text(p)}
+		if p.marks == nil {
+			out.Highlight = highlight(out.Text, out.Language, hl, maxLen)
+		} else {
+			out.Highlight = render(out.Text, append(p.marks, symbolMarks(out.Text, hl.symbols)...), maxLen)
+		}
+		return out
+	}
+	byID := map[string]*scored{}
+	for i := range ps {
+		byID[ps[i].ref.ID] = &ps[i]
 	}
 	var out []Passage
-	for _, h := range res.Hits {
-		p := passageFromHit(h)
-		p.Highlight = highlight(p.Text, p.Language, hl, 320)
-		out = append(out, p)
-	}
-	// footnotes called by the paragraphs shown, with their own highlights
-	var ids []string
-	for _, p := range out {
-		for _, fn := range p.Footnotes {
-			ids = append(ids, fn.ID)
-		}
-	}
-	if len(ids) > 0 {
-		notes, err := ix.passagesByID(ctx, ids)
-		if err != nil {
-			return nil, err
-		}
-		for i := range out {
-			for j := range out[i].Footnotes {
-				if f, ok := notes[out[i].Footnotes[j].ID]; ok {
-					f.Highlight = highlight(f.Text, f.Language, hl, 240)
-					out[i].Footnotes[j] = f
-				}
+	for _, p := range ranked[:min(n, len(ranked))] {
+		v := show(p, 320)
+		// the footnotes the paragraph calls, with their own highlights
+		for _, fn := range p.ref.Footnotes {
+			id := p.ref.Version + "#fn" + strconv.Itoa(fn)
+			if f, ok := byID[id]; ok {
+				v.Footnotes = append(v.Footnotes, show(f, 240))
+			} else {
+				v.Footnotes = append(v.Footnotes, Passage{ID: id, Kind: "footnote", Number: strconv.Itoa(fn), Paragraph: p.ref.Number})
 			}
 		}
+		out = append(out, v)
 	}
-	return out, nil
-}
-
-func passageFromHit(h *bsearch.DocumentMatch) Passage {
-	str := func(f string) string { s, _ := h.Fields[f].(string); return s }
-	p := Passage{ID: h.ID, Kind: str(fPKind), Number: str(fNumber), Heading: str(fHeading), Language: str(fPLang),
-		Version: str(fVersion), Paragraph: str(fPara)}
-	p.Text = str(fPTextPrefix + p.Language)
-	if fns := str(fFootnotes); fns != "" {
-		for _, n := range strings.Split(fns, ",") {
-			p.Footnotes = append(p.Footnotes, Passage{ID: p.Version + "#fn" + n, Kind: "footnote", Number: n, Paragraph: p.Number})
-		}
-	}
-	return p
-}
-
-// passagesByID loads passages by their IDs.
-func (ix *Index) passagesByID(ctx context.Context, ids []string) (map[string]Passage, error) {
-	req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery(ids), len(ids), 0, false)
-	req.Fields = passageFieldsToLoad
-	res, err := ix.search(ctx, req)
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]Passage{}
-	for _, h := range res.Hits {
-		out[h.ID] = passageFromHit(h)
-	}
-	return out, nil
-}
-
-// passageQuery turns the positive words, phrases and symbols of a query into
-// a query over passages that ranks the passages showing most of them. NOT
-// parts and filters on metadata play no part in choosing passages.
-func (c *compiler) passageQuery(n Node) query.Query {
-	var should []query.Query
-	var walk func(Node, bool)
-	walk = func(n Node, negated bool) {
-		switch x := n.(type) {
-		case And:
-			for _, ch := range x.Children {
-				walk(ch, negated)
-			}
-		case Or:
-			for _, ch := range x.Children {
-				walk(ch, negated)
-			}
-		case Not:
-			walk(x.Child, !negated)
-		case Term:
-			if negated || (x.Field != "" && !textField(x.Field)) {
-				if !negated && x.Field == "cites" {
-					t := bleve.NewTermQuery(citedValue(x.Text))
-					t.SetField(fRefs)
-					t.SetBoost(5)
-					should = append(should, t)
-				}
-				return
-			}
-			for _, l := range c.langs {
-				f := fPTextPrefix + l
-				switch {
-				case x.Prefix:
-					q := bleve.NewPrefixQuery(strings.ToLower(x.Text))
-					q.SetField(f)
-					should = append(should, q)
-				case x.Wildcard:
-					q := bleve.NewWildcardQuery(strings.ToLower(x.Text))
-					q.SetField(f)
-					should = append(should, q)
-				case x.Fuzzy > 0 && !strings.ContainsAny(x.Text, "0123456789"):
-					q := bleve.NewFuzzyQuery(strings.ToLower(x.Text))
-					q.SetFuzziness(x.Fuzzy)
-					q.SetField(f)
-					should = append(should, q)
-				default:
-					if len(analyze(l, x.Text)) == 0 {
-						continue
-					}
-					q := bleve.NewMatchQuery(x.Text)
-					q.SetField(f)
-					should = append(should, q)
-				}
-			}
-		case Phrase:
-			if negated {
-				return
-			}
-			for _, l := range c.langs {
-				if len(analyze(l, x.Text)) == 0 {
-					continue
-				}
-				f := fPTextPrefix + l
-				// the phrase counts double; its words alone still find a passage
-				pq := bleve.NewMatchPhraseQuery(x.Text)
-				pq.SetField(f)
-				pq.SetBoost(2)
-				mq := bleve.NewMatchQuery(x.Text)
-				mq.SetField(f)
-				should = append(should, pq, mq)
-			}
-		case Symbol:
-			if negated {
-				return
-			}
-			t := bleve.NewTermQuery(x.Canonical)
-			t.SetField(fRefs)
-			t.SetBoost(5)
-			should = append(should, t)
-			for _, l := range c.langs {
-				if len(analyze(l, x.Canonical)) > 1 {
-					pq := bleve.NewMatchPhraseQuery(x.Canonical)
-					pq.SetField(fPTextPrefix + l)
-					should = append(should, pq)
-				}
-			}
-		}
-	}
-	if n != nil {
-		walk(n, false)
-	}
-	if len(should) == 0 {
-		return nil
-	}
-	return bleve.NewDisjunctionQuery(should...)
+	return out
 }
 
 // highlight returns text, or its best window of about maxLen characters,
-// HTML-escaped, with the words the query matched in <mark>. It works from
-// the stored passage text with the language's analyser, so no term vectors
-// are needed for it.
+// HTML-escaped, with the words the query matched in <mark>. It finds them
+// by running the stored passage text through the language's analyser (no
+// term vectors needed): passages use it when the search gave no match
+// locations in them (a summary shown for a document that matched on its
+// metadata).
 func highlight(text, lang string, hl *highlightTerms, maxLen int) string {
-	type span struct{ start, end int }
 	var marks []span
 	terms := hl.terms[lang]
 	if a := analyzerFor(lang); a != nil && (len(terms) > 0 || len(hl.prefixes) > 0 || len(hl.fuzzy) > 0) {
@@ -260,8 +348,17 @@ func highlight(text, lang string, hl *highlightTerms, maxLen int) string {
 			}
 		}
 	}
+	return render(text, append(marks, symbolMarks(text, hl.symbols)...), maxLen)
+}
+
+// symbolMarks finds the symbols of a query in text as they are printed.
+func symbolMarks(text string, symbols []string) []span {
+	if len(symbols) == 0 {
+		return nil
+	}
+	var marks []span
 	lower := strings.ToLower(text)
-	for _, s := range symbolSpellings(hl.symbols) {
+	for _, s := range symbolSpellings(symbols) {
 		ls := strings.ToLower(s)
 		for off := 0; ls != ""; {
 			i := strings.Index(lower[off:], ls)
@@ -272,10 +369,19 @@ func highlight(text, lang string, hl *highlightTerms, maxLen int) string {
 			off += i + len(ls)
 		}
 	}
+	return marks
+}
+
+// render returns text, or its best window of about maxLen characters,
+// HTML-escaped, with the marks in <mark>.
+func render(text string, marks []span, maxLen int) string {
 	sort.Slice(marks, func(i, j int) bool { return marks[i].start < marks[j].start })
 	// merge overlapping marks (a symbol over its own words)
 	var merged []span
 	for _, m := range marks {
+		if m.start < 0 || m.end > len(text) || m.start >= m.end {
+			continue
+		}
 		if len(merged) > 0 && m.start <= merged[len(merged)-1].end {
 			if m.end > merged[len(merged)-1].end {
 				merged[len(merged)-1].end = m.end

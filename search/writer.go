@@ -57,20 +57,12 @@ func (w *Writer) Put(ctx context.Context, d *indexer.Document) error {
 	if d.ID == "" || d.Symbol == "" {
 		return fmt.Errorf("document without id or symbol (from %s)", d.Source.Path)
 	}
-	if err := w.dropPassages(ctx, d.ID); err != nil {
-		return err
-	}
 	src, err := json.Marshal(d)
 	if err != nil {
 		return fmt.Errorf("encoding %s: %w", d.ID, err)
 	}
 	if err := w.batch.Index(d.ID, map[string]any{fType: typeVersion, fVersionOf: d.Symbol, fSource: string(src)}); err != nil {
 		return fmt.Errorf("indexing %s: %w", d.ID, err)
-	}
-	for _, p := range d.Passages() {
-		if err := w.batch.Index(p.ID, passageFields(d, p)); err != nil {
-			return fmt.Errorf("indexing %s: %w", p.ID, err)
-		}
 	}
 	w.pending[d.ID] = d
 	delete(w.removed, d.ID)
@@ -83,33 +75,15 @@ func (w *Writer) Put(ctx context.Context, d *indexer.Document) error {
 }
 
 // Remove deletes a document version and its passages.
-func (w *Writer) Remove(ctx context.Context, id string) error {
+func (w *Writer) Remove(_ context.Context, id string) error {
 	symbol, _, ok := strings.Cut(id, "@")
 	if !ok {
 		return fmt.Errorf("%w: %q is not a version id (symbol@lang)", ErrBadQuery, id)
-	}
-	if err := w.dropPassages(ctx, id); err != nil {
-		return err
 	}
 	w.batch.Delete(id)
 	delete(w.pending, id)
 	w.removed[id] = true
 	w.touched[symbol] = true
-	return nil
-}
-
-// dropPassages deletes the passages of a version already in the index (a
-// changed document may have fewer paragraphs than before).
-func (w *Writer) dropPassages(ctx context.Context, versionID string) error {
-	q := bleve.NewTermQuery(versionID)
-	q.SetField(fVersion)
-	ids, err := w.ix.allIDs(ctx, q)
-	if err != nil {
-		return err
-	}
-	for _, id := range ids {
-		w.batch.Delete(id)
-	}
 	return nil
 }
 
@@ -259,15 +233,22 @@ func docFields(versions []*indexer.Document) map[string]any {
 	langs := map[string]bool{}
 	cites, citesInstr, citesKind, citesTyped := map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
 	authors := map[string]bool{}
+	texts := map[string]*strings.Builder{}
+	var pmap []passageRef
 	for _, d := range versions {
 		langs[d.Language] = true
 		info.Versions = append(info.Versions, d.ID)
 		info.Titles[d.Language] = d.Title
-		f[fTextPrefix+d.Language] = appendText(f[fTextPrefix+d.Language], d.Text())
+		pmap = appendPassages(texts, pmap, d)
 		f[fTitlePrefix+d.Language] = d.Title
-		for l, t := range d.Other {
+		others := make([]string, 0, len(d.Other))
+		for l := range d.Other {
+			others = append(others, l)
+		}
+		sort.Strings(others)
+		for _, l := range others {
 			langs[l] = true
-			f[fTextPrefix+l] = appendText(f[fTextPrefix+l], t)
+			appendText(texts, l, d.Other[l])
 		}
 		for _, c := range d.Cited {
 			cites[c.Value] = true
@@ -294,6 +275,10 @@ func docFields(versions []*indexer.Document) map[string]any {
 			info.Date = d.Date
 		}
 	}
+	for l, b := range texts {
+		f[fTextPrefix+l] = b.String()
+	}
+	f[fPassages] = encodePassages(pmap)
 	info.Languages = keys(langs)
 	info.Cites = len(cites)
 	for _, u := range p.AuthorUnits {
@@ -328,11 +313,53 @@ func docFields(versions []*indexer.Document) map[string]any {
 	return f
 }
 
-func appendText(prev any, s string) string {
-	if p, ok := prev.(string); ok && p != "" {
-		return p + "\n\n" + s
+// appendText adds s to the text of language l, versions and other texts
+// apart by a blank line, and returns where s starts.
+func appendText(texts map[string]*strings.Builder, l, s string) int {
+	b := texts[l]
+	if b == nil {
+		b = &strings.Builder{}
+		texts[l] = b
 	}
-	return s
+	if b.Len() > 0 {
+		b.WriteString("\n\n")
+	}
+	start := b.Len()
+	b.WriteString(s)
+	return start
+}
+
+// appendPassages adds the text of a version to its language's text as
+// [indexer.Document.Text] lays it out (a paragraph's heading, the passage,
+// a blank line), and returns pmap with where each passage lies in it.
+func appendPassages(texts map[string]*strings.Builder, pmap []passageRef, d *indexer.Document) []passageRef {
+	for i, p := range d.Passages() {
+		b := texts[p.Language]
+		if b == nil {
+			b = &strings.Builder{}
+			texts[p.Language] = b
+		}
+		if i == 0 && b.Len() > 0 {
+			b.WriteString("\n\n")
+		}
+		if p.Heading != "" && p.Kind == "paragraph" {
+			b.WriteString(p.Heading)
+			b.WriteString("\n")
+		}
+		r := passageRef{Lang: p.Language, Version: d.ID, ID: p.ID, Kind: p.Kind, Number: p.Number, Heading: p.Heading,
+			Paragraph: p.Paragraph, Footnotes: p.Footnotes, Start: b.Len()}
+		b.WriteString(p.Text)
+		r.End = b.Len()
+		b.WriteString("\n\n")
+		for _, ref := range p.References {
+			r.Refs = append(r.Refs, ref)
+			if s := indexer.UNInstrumentSymbol(ref); s != "" {
+				r.Refs = append(r.Refs, s)
+			}
+		}
+		pmap = append(pmap, r)
+	}
+	return pmap
 }
 
 func keys(m map[string]bool) []string {
@@ -386,41 +413,6 @@ func symbolSortKey(s string) string {
 	}
 	flush()
 	return b.String()
-}
-
-func passageFields(d *indexer.Document, p indexer.Passage) map[string]any {
-	f := map[string]any{
-		fType:                     typePassage,
-		fDoc:                      d.Symbol,
-		fVersion:                  d.ID,
-		fPKind:                    p.Kind,
-		fPLang:                    p.Language,
-		fNumber:                   p.Number,
-		fPTextPrefix + p.Language: p.Text,
-	}
-	if p.Heading != "" {
-		f[fHeading] = p.Heading
-	}
-	if p.Paragraph != "" {
-		f[fPara] = p.Paragraph
-	}
-	if len(p.Footnotes) > 0 {
-		var s []string
-		for _, n := range p.Footnotes {
-			s = append(s, strconv.Itoa(n))
-		}
-		f[fFootnotes] = strings.Join(s, ",")
-	}
-	if len(p.References) > 0 {
-		refs := append([]string(nil), p.References...)
-		for _, r := range p.References {
-			if s := indexer.UNInstrumentSymbol(r); s != "" {
-				refs = append(refs, s)
-			}
-		}
-		f[fRefs] = refs
-	}
-	return f
 }
 
 // Versions returns the stored versions of a symbol.
@@ -506,11 +498,19 @@ func (ix *Index) Records(ctx context.Context) (map[string]indexer.FileRecord, er
 
 // CountPassages counts the passages of a document version in the index.
 func (ix *Index) CountPassages(ctx context.Context, versionID string) (int, error) {
-	q := bleve.NewTermQuery(versionID)
-	q.SetField(fVersion)
-	res, err := ix.search(ctx, bleve.NewSearchRequestOptions(q, 0, 0, false))
-	if err != nil {
+	symbol, _, _ := strings.Cut(versionID, "@")
+	req := bleve.NewSearchRequestOptions(docsOnly(bleve.NewDocIDQuery([]string{symbol})), 1, 0, false)
+	req.Fields = []string{fPassages}
+	res, err := ix.search(ctx, req)
+	if err != nil || len(res.Hits) == 0 {
 		return 0, err
 	}
-	return int(res.Total), nil
+	s, _ := res.Hits[0].Fields[fPassages].(string)
+	n := 0
+	for _, p := range decodePassages(s) {
+		if p.Version == versionID {
+			n++
+		}
+	}
+	return n, nil
 }

@@ -1,0 +1,185 @@
+package search
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"gbsearch/corpus/gen"
+	"gbsearch/indexer"
+	"gbsearch/indexer/pdftext"
+)
+
+// Benchmarks of indexing and search on a generated GB-like corpus:
+//
+//	go test -run '^$' -bench . -benchmem ./search/ -args -bench.docs=1000
+//
+// The corpus is generated once per (docs, seed) into a folder under
+// os.TempDir() and reused by later runs (it is deterministic); it is never
+// committed. The index the search benchmarks use is built once per run.
+var (
+	benchDocs = flag.Int("bench.docs", 1000, "document versions in the generated benchmark corpus")
+	benchSeed = flag.Uint64("bench.seed", 1, "seed of the generated benchmark corpus")
+)
+
+// genCorpus returns the folder of the generated corpus of n documents,
+// generating it on first use. It is written beside its final name and
+// renamed when complete, so that an interrupted run never leaves half a
+// corpus to be reused.
+func genCorpus(tb testing.TB, n int, seed uint64) string {
+	tb.Helper()
+	dir := filepath.Join(os.TempDir(), fmt.Sprintf("gbsearch-gen-n%d-s%d", n, seed))
+	if _, err := os.Stat(filepath.Join(dir, "MANIFEST.tsv")); err == nil {
+		return dir
+	}
+	text, err := os.ReadFile("../corpus/gb/GB.319_POL_2.en.txt")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tmp, err := os.MkdirTemp(os.TempDir(), "gbsearch-gen-tmp-")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer os.RemoveAll(tmp)
+	g, err := gen.New(gen.Options{N: n, Seed: seed, Out: tmp, PDFShare: 0.05, DOCXShare: 0.05, SeedText: string(text)})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := g.Generate(context.Background()); err != nil {
+		tb.Fatal(err)
+	}
+	if err := os.Rename(tmp, dir); err != nil && !os.IsExist(err) {
+		if _, serr := os.Stat(filepath.Join(dir, "MANIFEST.tsv")); serr != nil {
+			tb.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// memSink keeps the documents the pipeline parses, for the benchmarks that
+// need parsed documents without the cost of parsing them.
+type memSink struct {
+	mu   sync.Mutex
+	docs []*indexer.Document
+}
+
+func (s *memSink) Put(_ context.Context, d *indexer.Document) error {
+	s.mu.Lock()
+	s.docs = append(s.docs, d)
+	s.mu.Unlock()
+	return nil
+}
+func (s *memSink) Remove(context.Context, string) error                { return nil }
+func (s *memSink) SetRecord(context.Context, indexer.FileRecord) error { return nil }
+func (s *memSink) DeleteRecord(context.Context, string) error          { return nil }
+func (s *memSink) Commit(context.Context) error                        { return nil }
+func (s *memSink) Records(context.Context) (map[string]indexer.FileRecord, error) {
+	return map[string]indexer.FileRecord{}, nil
+}
+
+var parsedCache struct {
+	sync.Mutex
+	docs map[string][]*indexer.Document
+}
+
+// parsedCorpus extracts and parses the generated corpus once per process,
+// ordered by version ID so that every run feeds the writer the same way.
+func parsedCorpus(tb testing.TB, n int, seed uint64) []*indexer.Document {
+	tb.Helper()
+	key := fmt.Sprint(n, "/", seed)
+	parsedCache.Lock()
+	defer parsedCache.Unlock()
+	if d, ok := parsedCache.docs[key]; ok {
+		return d
+	}
+	dir := genCorpus(tb, n, seed)
+	sink := &memSink{}
+	p := &indexer.Pipeline{Extract: indexer.InProcess(indexer.NewExtractors(pdftext.New())), Sink: sink,
+		Logger: slog.New(slog.DiscardHandler), Full: true}
+	st, err := p.Run(context.Background(), []indexer.Corpus{{Root: "gen", FS: os.DirFS(dir)}})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if st.Failed > 0 {
+		tb.Fatalf("%d generated files failed to parse: %+v", st.Failed, st.Failures[0])
+	}
+	sort.Slice(sink.docs, func(i, j int) bool { return sink.docs[i].ID < sink.docs[j].ID })
+	if parsedCache.docs == nil {
+		parsedCache.docs = map[string][]*indexer.Document{}
+	}
+	parsedCache.docs[key] = sink.docs
+	return sink.docs
+}
+
+func textBytes(docs []*indexer.Document) int64 {
+	var n int64
+	for _, d := range docs {
+		n += int64(len(d.Text()))
+	}
+	return n
+}
+
+// buildIndex indexes docs into a new index at dir through the product's
+// writer.
+func buildIndex(tb testing.TB, dir string, docs []*indexer.Document) *Index {
+	tb.Helper()
+	ix, err := Create(dir)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	w := NewWriter(ix)
+	ctx := context.Background()
+	for _, d := range docs {
+		if err := w.Put(ctx, d); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	if err := w.Commit(ctx); err != nil {
+		tb.Fatal(err)
+	}
+	return ix
+}
+
+// BenchmarkWriter indexes the parsed generated corpus into a new index
+// (create, put every version, commit, close): the write path of a full
+// rebuild without extraction.
+func BenchmarkWriter(b *testing.B) {
+	docs := parsedCorpus(b, *benchDocs, *benchSeed)
+	size := textBytes(docs)
+	b.SetBytes(size)
+	i := 0
+	cpu0 := cpuTime()
+	for b.Loop() {
+		dir := filepath.Join(b.TempDir(), fmt.Sprint("idx", i))
+		i++
+		ix := buildIndex(b, dir, docs)
+		if err := ix.Close(); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		os.RemoveAll(dir)
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(len(docs)*b.N)/b.Elapsed().Seconds(), "docs/s")
+	// CPU seconds per document, all goroutines (bleve analyses, merges
+	// and persists in its own): on a shared machine the wall time varies
+	// with the neighbours' load, the CPU per document much less.
+	b.ReportMetric((cpuTime()-cpu0).Seconds()*1000/float64(len(docs)*b.N), "cpu-ms/doc")
+}
+
+// cpuTime is the user and system CPU time this process has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
