@@ -122,8 +122,11 @@ func TestBrowser(t *testing.T) {
 		chromedp.WaitVisible(chromedp.ID("q")),
 		chromedp.SendKeys(chromedp.ID("q"), "domestic workers"),
 		chromedp.Click(chromedp.CSS("form.search button[type=submit]")),
-		chromedp.WaitVisible(chromedp.CSS("ol.hits li.hit")),
 	)
+	// the landing page lists documents too: wait for the page of this
+	// search, not for any result
+	waitFor(t, ctx, "the results of the query", `document.readyState === "complete" && location.search.includes("q=domestic+workers") &&
+		document.querySelectorAll("li.hit .passage mark").length > 0`)
 	if loc := eval[string](t, ctx, `location.search`); !strings.Contains(loc, "q=domestic+workers") {
 		t.Errorf("the query is not in the URL: %q", loc)
 	}
@@ -234,6 +237,25 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("error page reads %q", msg)
 	}
 	t.Logf("results screenshot (highlighted passages and facets): %s", shot)
+}
+
+// waitFor polls a JavaScript condition until it holds.
+func waitFor(t *testing.T, ctx context.Context, what, js string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		// while a page is replaced, evaluating fails: that is "not yet"
+		ectx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		ok, err := chromedp.Run(ectx, chromedp.Evaluate[bool](js))
+		cancel()
+		if err == nil && ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("waiting for %s: %s never held (last error: %v)", what, js, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 // waitHash waits for the URL's fragment: a click on an in-page link
