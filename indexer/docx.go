@@ -295,6 +295,7 @@ func parseDOCXParagraphs(data []byte, mode string, nb *numbering) ([]docxPara, e
 				p.bold = p.textRuns > 0 && p.boldRuns == p.textRuns
 				if nb != nil {
 					p.label = nb.next(p.numID, p.ilvl, p.style)
+					p.bold = p.bold || nb.styleBold[p.style]
 				}
 				out = append(out, p.docxPara)
 			}
@@ -319,6 +320,7 @@ type numbering struct {
 	levels     map[string]map[int]listLevel // abstractNumId → level
 	startOver  map[string]map[int]int       // numId → level → start override
 	styleNum   map[string][2]string         // style → numId, ilvl
+	styleBold  map[string]bool              // paragraph styles set in bold (Decision para)
 	counters   map[string][]int             // abstractNumId → counter per level
 	used       map[string]bool              // numIds met so far
 }
@@ -332,7 +334,7 @@ type listLevel struct {
 func newNumbering(numXML, stylesXML []byte) *numbering {
 	nb := &numbering{abstractOf: map[string]string{}, levels: map[string]map[int]listLevel{},
 		startOver: map[string]map[int]int{}, styleNum: map[string][2]string{}, counters: map[string][]int{},
-		used: map[string]bool{}}
+		used: map[string]bool{}, styleBold: map[string]bool{}}
 	if numXML != nil {
 		var doc struct {
 			Abstract []struct {
@@ -400,12 +402,35 @@ func newNumbering(numXML, stylesXML []byte) *numbering {
 						Val string `xml:"val,attr"`
 					} `xml:"ilvl"`
 				} `xml:"pPr>numPr"`
+				BasedOn struct {
+					Val string `xml:"val,attr"`
+				} `xml:"basedOn"`
+				Bold *struct {
+					Val string `xml:"val,attr"`
+				} `xml:"rPr>b"`
 			} `xml:"style"`
 		}
 		if xml.Unmarshal(stylesXML, &doc) == nil {
+			based := map[string]string{}
+			bold := map[string]*bool{}
 			for _, s := range doc.Style {
 				if s.NumPr.NumID.Val != "" {
 					nb.styleNum[s.ID] = [2]string{s.NumPr.NumID.Val, s.NumPr.Ilvl.Val}
+				}
+				based[s.ID] = s.BasedOn.Val
+				if s.Bold != nil {
+					b := s.Bold.Val != "0" && s.Bold.Val != "false"
+					bold[s.ID] = &b
+				}
+			}
+			// a style is bold when it, or the nearest style it is based on
+			// that says, sets bold
+			for id := range based {
+				for cur, depth := id, 0; cur != "" && depth < 20; cur, depth = based[cur], depth+1 {
+					if b := bold[cur]; b != nil {
+						nb.styleBold[id] = *b
+						break
+					}
 				}
 			}
 		}

@@ -86,7 +86,7 @@ func ParseGB(c *Content, meta Meta) *Document {
 		if inMasthead && parseMastheadLine(d, t) {
 			continue
 		}
-		if inMasthead && (t == "INTERNATIONAL LABOUR OFFICE" || t == "Governing Body" || t == "BUREAU INTERNATIONAL DU TRAVAIL" || t == "Conseil d’administration" || t == "Consejo de Administración" || t == "OFICINA INTERNACIONAL DEL TRABAJO") {
+		if inMasthead && isMastheadText(t) {
 			continue
 		}
 		inMasthead = false
@@ -303,6 +303,19 @@ func parseMastheadLine(d *Document, t string) bool {
 		setSymbol(d, sym)
 		return true
 	}
+	// the masthead is a two-column table: a PDF reads its rows as one line,
+	// "Governing Body GB.319/POL/2", "Policy Development Section POL"
+	if i := strings.LastIndexByte(t, ' '); i > 0 {
+		left, right := strings.TrimSpace(t[:i]), t[i+1:]
+		if sym, err := ParseSymbol(right); err == nil && sym.Kind == RefGB && strings.HasPrefix(right, "GB.") && isMastheadText(left) {
+			setSymbol(d, sym)
+			return true
+		}
+		if code := sectionCodeFor(left); code != "" && code == strings.ToUpper(right) {
+			d.SectionName = left
+			return true
+		}
+	}
 	if m := sessionLineRE.FindStringSubmatch(t); m != nil {
 		d.SessionDates = parseDateRange(m[4])
 		return true
@@ -322,6 +335,15 @@ func parseMastheadLine(d *Document, t string) bool {
 		return true
 	}
 	if d.Section != "" && t == d.Section {
+		return true
+	}
+	return false
+}
+
+func isMastheadText(t string) bool {
+	switch t {
+	case "INTERNATIONAL LABOUR OFFICE", "Governing Body", "BUREAU INTERNATIONAL DU TRAVAIL", "Conseil d’administration",
+		"Consejo de Administración", "OFICINA INTERNACIONAL DEL TRABAJO":
 		return true
 	}
 	return false
@@ -516,7 +538,8 @@ func toBlocks(c *Content) []block {
 			}
 			item := itemRE.MatchString(t) && (startNew || l.Block || !inlineEnumeration(p.Lines, j))
 			newBlock := startNew || l.Block || l.Heading || numberedParaRE.MatchString(t) || item ||
-				isCoverField(t) != "" || strings.HasPrefix(t, "Purpose of the document")
+				isCoverField(t) != "" || strings.HasPrefix(t, "Purpose of the document") ||
+				dateLineRE.MatchString(t) || originalLineRE.MatchString(t)
 			if len(out) > 0 && out[len(out)-1].heading && l.Heading && !l.Block && !startNew {
 				// a heading printed on two lines
 				out[len(out)-1].text += " " + t

@@ -180,14 +180,15 @@ func ParseInstrument(c *Content, meta Meta) *Document {
 	if d.Kind == "un-treaty" && longName != "" {
 		d.Aliases = append(d.Aliases, longName)
 	}
-	for i := range d.Paragraphs {
-		d.Paragraphs[i].Footnotes = []int{}
-	}
+	// an instrument as a PDF has footnotes, and its callouts are marked
+	attachFootnotes(d, collectNotes(c))
 	finishGB(d)
 	// an instrument naming itself ("this Charter of the United Nations") does not cite itself
-	self := map[string]bool{d.Symbol: true, longName: true}
-	for _, a := range d.Aliases {
-		self[a] = true
+	self := map[string]bool{d.Symbol: true}
+	for _, a := range append(d.Aliases, longName) {
+		if a != "" {
+			self[a] = true
+		}
 	}
 	kept := d.Cited[:0]
 	for _, ci := range d.Cited {

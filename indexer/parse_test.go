@@ -240,3 +240,28 @@ func TestContentFromTextRoundTrip(t *testing.T) {
 		t.Errorf("round trip:\n got %q\nwant %q", got, in)
 	}
 }
+
+// TestInstrumentFootnotes: an instrument extracted from a PDF keeps its
+// footnotes, linked to the paragraphs that call them, and the markers leave
+// the text.
+func TestInstrumentFootnotes(t *testing.T) {
+	c := &indexer.Content{Format: "pdf", Pages: []indexer.Page{{Number: 1,
+		Lines: []indexer.Line{{Text: "Article 1", Heading: true}, {Text: "1. Each Member shall" + indexer.CalloutMarker(1) + " apply."}},
+		Notes: []indexer.Note{{Number: 1, Text: "See GB.319/POL/2."}}}}}
+	d := indexer.Parse(c, indexer.Meta{Kind: "ilo-instrument", Symbol: "C189", Language: "en"})
+	if len(d.Paragraphs) != 1 || d.Paragraphs[0].Text != "Each Member shall apply." {
+		t.Fatalf("paragraphs %+v", d.Paragraphs)
+	}
+	if len(d.Footnotes) != 1 || d.Footnotes[0].Callout == nil || d.Footnotes[0].Callout.Paragraph != "1.1" {
+		t.Fatalf("footnotes %+v", d.Footnotes)
+	}
+	found := false
+	for _, ci := range d.Cited {
+		if ci.Value == "GB.319/POL/2" {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("the footnote's citation is lost: %+v", d.Cited)
+	}
+}

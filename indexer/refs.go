@@ -94,14 +94,14 @@ func FindReferences(text string) []Reference {
 		return true
 	}
 	// URLs first: symbols inside a URL belong to the URL.
-	for _, m := range urlRE.FindAllStringIndex(text, -1) {
+	for _, m := range findAllIndex(urlRE, text, "://") {
 		u := trimURL(text[m[0]:m[1]])
 		end := m[0] + len(u)
 		if claim(m[0], end) {
 			spans = append(spans, span{m[0], end, Reference{Kind: RefURL, Value: u}})
 		}
 	}
-	for _, m := range gbRE.FindAllStringIndex(text, -1) {
+	for _, m := range findAllIndex(gbRE, text, "GB.") {
 		raw := text[m[0]:m[1]]
 		sym, err := ParseSymbol(raw)
 		if err != nil || !claim(m[0], m[1]) {
@@ -111,7 +111,7 @@ func FindReferences(text string) []Reference {
 		r.Pinpoint = pinpointAfter(text[m[1]:])
 		spans = append(spans, span{m[0], m[1], r})
 	}
-	for _, m := range unRE.FindAllStringIndex(text, -1) {
+	for _, m := range findAllIndex(unRE, text, "/") {
 		raw := text[m[0]:m[1]]
 		v := NormaliseUNSymbol(raw)
 		if v == "" || !claim(m[0], m[1]) {
@@ -131,13 +131,13 @@ func FindReferences(text string) []Reference {
 		r.Title = unTitleBefore(text[:m[0]])
 		spans = append(spans, span{m[0], m[1], r})
 	}
-	for _, m := range gaResolutionRE.FindAllStringSubmatchIndex(text, -1) {
+	for _, m := range findAllSubmatch(gaResolutionRE, text, "esolution") {
 		v := "A/RES/" + text[m[2]:m[3]] + "/" + text[m[4]:m[5]]
 		if claim(m[0], m[1]) {
 			spans = append(spans, span{m[0], m[1], Reference{Kind: RefUN, Value: v, Text: text[m[0]:m[1]]}})
 		}
 	}
-	for _, m := range namedInstrumentRE.FindAllStringSubmatchIndex(text, -1) {
+	for _, m := range findAllSubmatch(namedInstrumentRE, text, "(No") {
 		kind := text[m[2]:m[3]]
 		n, _ := strconv.Atoi(text[m[8]:m[9]])
 		start := instrumentNameStart(text, m[0])
@@ -147,7 +147,7 @@ func FindReferences(text string) []Reference {
 		spans = append(spans, span{start, m[1], Reference{Kind: RefILOInstrument,
 			Value: fmt.Sprintf("%s%03d", kind[:1], n), Text: strings.Join(strings.Fields(text[start:m[1]]), " ")}})
 	}
-	for _, m := range numberedRE.FindAllStringSubmatchIndex(text, -1) {
+	for _, m := range findAllSubmatch(numberedRE, text, "No") {
 		kind := text[m[2]:m[3]]
 		n, _ := strconv.Atoi(text[m[4]:m[5]])
 		if n == 0 || !claim(m[0], m[1]) {
@@ -155,7 +155,7 @@ func FindReferences(text string) []Reference {
 		}
 		spans = append(spans, span{m[0], m[1], Reference{Kind: RefILOInstrument, Value: fmt.Sprintf("%s%03d", kind[:1], n), Text: text[m[0]:m[1]]}})
 	}
-	for _, m := range shortInstrumentRE.FindAllStringSubmatchIndex(text, -1) {
+	for _, m := range shortInstruments(text) {
 		// "C189" must stand alone: not inside "WCMS_222188", "A/C.3" or "S&P500".
 		if m[0] > 0 && (isWordByte(text[m[0]-1]) || text[m[0]-1] == '/' || text[m[0]-1] == '.' || text[m[0]-1] == '&') {
 			continue
@@ -184,7 +184,7 @@ func FindReferences(text string) []Reference {
 			}
 		}
 	}
-	for _, m := range iloDocRE.FindAllStringSubmatchIndex(text, -1) {
+	for _, m := range findAllSubmatch(iloDocRE, text, "ocument") {
 		if !claim(m[2], m[3]) {
 			continue
 		}
@@ -199,7 +199,7 @@ func FindReferences(text string) []Reference {
 		}
 		spans = append(spans, span{m[2], m[3], r})
 	}
-	for _, m := range paragraphRefRE.FindAllStringSubmatchIndex(text, -1) {
+	for _, m := range findAllSubmatch(paragraphRefRE, text, "paragraph") {
 		if claim(m[0], m[1]) {
 			v := strings.Join(strings.Fields(strings.ReplaceAll(text[m[2]:m[3]], "–", "-")), "")
 			spans = append(spans, span{m[0], m[1], Reference{Kind: RefParagraph, Value: v}})
@@ -235,6 +235,40 @@ func cmpOr(a, b string) string {
 		return a
 	}
 	return b
+}
+
+// findAllIndex runs re only over texts that hold must, a substring every
+// match contains: Go's regexps scan the whole text whatever its content,
+// and most paragraphs cite nothing, so the cheap test saves most of the
+// time reference finding used to take in indexing profiles.
+func findAllIndex(re *regexp.Regexp, text, must string) [][]int {
+	if !strings.Contains(text, must) {
+		return nil
+	}
+	return re.FindAllStringIndex(text, -1)
+}
+
+func findAllSubmatch(re *regexp.Regexp, text, must string) [][]int {
+	if !strings.Contains(text, must) {
+		return nil
+	}
+	return re.FindAllStringSubmatchIndex(text, -1)
+}
+
+// shortInstruments finds "C189", "R.188", "P029" only where an upper-case
+// C, R or P is followed by a digit or a dot and a digit.
+func shortInstruments(text string) [][]int {
+	for i := 0; i+1 < len(text); i++ {
+		c := text[i]
+		if c != 'C' && c != 'R' && c != 'P' {
+			continue
+		}
+		n := text[i+1]
+		if n >= '0' && n <= '9' || n == '.' && i+2 < len(text) && text[i+2] >= '0' && text[i+2] <= '9' {
+			return shortInstrumentRE.FindAllStringSubmatchIndex(text, -1)
+		}
+	}
+	return nil
 }
 
 func isWordByte(b byte) bool {

@@ -12,6 +12,7 @@ import (
 	"unicode"
 
 	"gbsearch/indexer"
+	"gbsearch/indexer/pdftext"
 	"gbsearch/internal/testutil"
 )
 
@@ -111,7 +112,7 @@ func extractFile(t *testing.T, path string) *indexer.Document {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := indexer.NewExtractors(nil).Extract(t.Context(), format, bytes.NewReader(b), int64(len(b)))
+	c, err := indexer.NewExtractors(pdftext.New()).Extract(t.Context(), format, bytes.NewReader(b), int64(len(b)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,7 +131,7 @@ func extractFile(t *testing.T, path string) *indexer.Document {
 // (go test ./indexer -run TestTruth -update).
 func TestTruth(t *testing.T) {
 	tr := loadTruth(t)
-	for _, file := range []string{"GB.319_POL_2.en.docx", "GB.319_POL_2.en.txt"} {
+	for _, file := range []string{"GB.319_POL_2.en.docx", "GB.319_POL_2.en.pdf", "GB.319_POL_2.en.txt"} {
 		t.Run(file, func(t *testing.T) {
 			d := extractFile(t, filepath.Join("..", "corpus", "gb", file))
 			checkMetadata(t, d, tr)

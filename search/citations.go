@@ -185,7 +185,7 @@ func (ix *Index) Citations(ctx context.Context, symbol string) (*Citations, erro
 		}
 		for _, d := range vs {
 			for _, c := range d.Cited {
-				if isAlias[c.Value] || isAlias[indexer.UNInstrumentSymbol(c.Value)] {
+				if isAlias[c.Value] || isAlias[indexer.UNInstrumentSymbol(c.Value)] && indexer.UNInstrumentSymbol(c.Value) != "" {
 					out.CitedBy = append(out.CitedBy, Edge{Kind: d.Kind, Value: c.Value, Symbol: d.Symbol, Title: d.Title,
 						Resolved: true, CitedIn: c.CitedIn, Language: d.Language})
 				}

@@ -1,8 +1,12 @@
 package sandbox
 
 import (
+	"bytes"
+	"compress/zlib"
 	"errors"
+	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -59,13 +63,64 @@ func TestKilledOnDeadline(t *testing.T) {
 	}
 }
 
-func TestStoppedAtMemoryLimit(t *testing.T) {
-	data, err := os.ReadFile("../../corpus/gb/GB.319_POL_2.en.pdf")
-	if err != nil {
-		t.Fatal(err)
+// flateBomb is a one-page PDF whose content stream inflates to n bytes
+// from a few hundred kilobytes: the memory blow-up of a hostile file.
+func flateBomb(t *testing.T, n int) []byte {
+	t.Helper()
+	var z bytes.Buffer
+	zw, _ := zlib.NewWriterLevel(&z, zlib.BestSpeed)
+	// one string operand as long as the stream: the lexer must hold it
+	zw.Write([]byte("BT /F1 12 Tf 72 700 Td ("))
+	chunk := bytes.Repeat([]byte("A"), 1<<16)
+	for w := 0; w < n; w += len(chunk) {
+		zw.Write(chunk)
 	}
-	// far too little heap for the extractor: the child dies, not us
-	r := newSandbox(t, Limits{Timeout: 10 * time.Second, MemoryBytes: 4 << 20}).Run(t.Context(), indexer.FormatPDF, data)
+	zw.Write([]byte(") Tj ET"))
+	zw.Close()
+	var b bytes.Buffer
+	var offs []int
+	obj := func(s string) { offs = append(offs, b.Len()); fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", len(offs), s) }
+	b.WriteString("%PDF-1.4\n")
+	obj("<< /Type /Catalog /Pages 2 0 R >>")
+	obj("<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
+	obj("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>")
+	offs = append(offs, b.Len())
+	fmt.Fprintf(&b, "4 0 obj\n<< /Length %d /Filter /FlateDecode >>\nstream\n", z.Len())
+	b.Write(z.Bytes())
+	b.WriteString("\nendstream\nendobj\n")
+	obj("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+	x := b.Len()
+	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(offs)+1)
+	for _, o := range offs {
+		fmt.Fprintf(&b, "%010d 00000 n \n", o)
+	}
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(offs)+1, x)
+	return b.Bytes()
+}
+
+// TestFlateBomb: a small PDF that inflates to 900 MB is read without the
+// child's memory following it (the extractor bounds what it holds).
+func TestFlateBomb(t *testing.T) {
+	bomb := flateBomb(t, 900<<20)
+	r := newSandbox(t, Limits{Timeout: 20 * time.Second, MemoryBytes: 256 << 20}).Run(t.Context(), indexer.FormatPDF, bomb)
+	t.Logf("a %d KB PDF inflating to 900 MB: %s, %d MiB, killed %q, err %v", len(bomb)>>10, r.Duration.Round(time.Millisecond), r.MaxRSS>>20, r.Killed, r.Err)
+	if r.Killed == "crash" {
+		t.Errorf("the child crashed: %v", r.Err)
+	}
+	if r.MaxRSS > 256<<20 {
+		t.Errorf("the child reached %d MiB under a 256 MiB limit", r.MaxRSS>>20)
+	}
+}
+
+// TestStoppedAtMemoryLimit: a file that needs more memory than allowed
+// stops its child, not this process, and says so.
+func TestStoppedAtMemoryLimit(t *testing.T) {
+	dir := testutil.SharedDir(t, "pdf-robustness")
+	data, err := os.ReadFile(filepath.Join(dir, "py-pdf-sample-files", "009-pdflatex-geotopo", "GeoTopo-komprimiert.pdf"))
+	if err != nil {
+		t.Skipf("the sample file is not there: %v", err)
+	}
+	r := newSandbox(t, Limits{Timeout: 20 * time.Second, MemoryBytes: 32 << 20}).Run(t.Context(), indexer.FormatPDF, data)
 	if r.Killed != "memory" || !errors.Is(r.Err, indexer.ErrResourceLimit) {
 		t.Fatalf("killed %q, err %v", r.Killed, r.Err)
 	}
