@@ -34,6 +34,9 @@ type Page struct {
 	Lines []Line `json:"lines"`
 	// Notes are the footnotes printed on this page, in order.
 	Notes []Note `json:"notes,omitempty"`
+	// Furniture are the lines of this page set aside as running header or
+	// footer: extracted, but not text of the document.
+	Furniture []string `json:"furniture,omitempty"`
 	// Quality measures the extraction of this page.
 	Quality PageQuality `json:"quality"`
 	// Err, when not empty, says why the page's text could not be extracted.

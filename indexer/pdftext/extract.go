@@ -115,6 +115,20 @@ func (x *Extractor) extract(ctx context.Context, r io.ReaderAt, size int64) (*in
 		raws[i] = rp
 	}
 	c, furniture := assemble(raws)
+	// what was set aside stays visible: per page, and once each for the
+	// parsers (a GB footer's job code names the symbol, date and language)
+	seen := map[string]bool{}
+	for i := range c.Pages {
+		if i < len(furniture) {
+			c.Pages[i].Furniture = furniture[i]
+			for _, f := range furniture[i] {
+				if !seen[f] {
+					seen[f] = true
+					c.Furniture = append(c.Furniture, f)
+				}
+			}
+		}
+	}
 	return c, furniture, nil
 }
 
