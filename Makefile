@@ -42,6 +42,17 @@ race:
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem -count=1 -timeout 60m ./indexer/... ./search/... | tee bench.txt
 
+# Every fuzz target of every package, FUZZTIME each (go test -fuzz takes one
+# target per run). Crashers found land in testdata/fuzz/<Target>/: commit
+# them with the fix.
+FUZZTIME ?= 30s
+fuzz:
+	@set -e; for pkg in $$($(GO) list ./...); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+	    echo "== $$pkg $$f"; $(GO) test $$pkg -run='^$$$$' -fuzz="^$$f$$$$" -fuzztime=$(FUZZTIME); \
+	  done; \
+	done
+
 # Every file of the PDF robustness suites, each in a sandboxed child with 10 s and 512 MiB.
 robustness: build
 	$(BIN) robustness -v ../shared/pdf-robustness
