@@ -196,7 +196,7 @@ func (ix *Index) search(ctx context.Context, req *bleve.SearchRequest) (res *ble
 	res, err = ix.bi.SearchInContext(ctx, req)
 	if err != nil {
 		if strings.Contains(err.Error(), "TooManyClauses") || strings.Contains(err.Error(), "too many clauses") {
-			return nil, fmt.Errorf("%w: the query expands to more than %d terms; make prefixes, wildcards or fuzzy terms more specific", ErrBadQuery, maxClauses)
+			return nil, fmt.Errorf("%w: the query expands to more than %d terms; make prefixes, wildcards or fuzzy terms more specific", ErrBadQuery, searcher.DisjunctionMaxClauseCount)
 		}
 		return nil, err
 	}

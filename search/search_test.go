@@ -1,12 +1,15 @@
 package search
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"slices"
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/blevesearch/bleve/v2/search/searcher"
 )
 
 // TestBooleanAgainstBruteForce: boolean queries return exactly the
@@ -424,5 +427,24 @@ func TestPassageIDsUnique(t *testing.T) {
 		if n != len(d.Passages()) {
 			t.Errorf("%s: %d passages indexed, %d parsed", d.ID, n, len(d.Passages()))
 		}
+	}
+}
+
+// TestExpansionCapped: a prefix, wildcard or fuzzy term that expands past
+// the cap is refused with ErrBadQuery (a 400), not run for seconds. The cap
+// is bleve's global clause limit; the test lowers it for the real corpus.
+func TestExpansionCapped(t *testing.T) {
+	ix, _ := realIndex(t)
+	old := searcher.DisjunctionMaxClauseCount
+	searcher.DisjunctionMaxClauseCount = 20
+	defer func() { searcher.DisjunctionMaxClauseCount = old }()
+	for _, q := range []string{"co*", "c?n*", "rate~2"} {
+		_, err := ix.Search(t.Context(), Request{Query: q})
+		if !errors.Is(err, ErrBadQuery) || !strings.Contains(err.Error(), "expands to more than") {
+			t.Errorf("%q: %v", q, err)
+		}
+	}
+	if _, err := ix.Search(t.Context(), Request{Query: "seafar*"}); err != nil {
+		t.Errorf("a narrow prefix is refused: %v", err)
 	}
 }

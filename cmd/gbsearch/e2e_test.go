@@ -300,3 +300,31 @@ func TestExtractCommand(t *testing.T) {
 		t.Errorf("%d pages of quality figures, want 8", len(d.Source.Pages))
 	}
 }
+
+// TestNoPathFromRequest: symbols that look like paths out of the index
+// (../) find nothing and touch nothing: a 404 JSON answer, never a file.
+func TestNoPathFromRequest(t *testing.T) {
+	dir, _ := realIndex(t)
+	base, _ := startServer(t, dir)
+	for _, p := range []string{
+		"/api/v1/documents/../../../../etc/passwd",
+		"/api/v1/documents/..%2F..%2F..%2Fetc%2Fpasswd",
+		"/api/v1/documents/GB.319/POL/2/../../../../CURRENT",
+		"/api/v1/documents/%2e%2e/%2e%2e/CURRENT/citations",
+		"/documents/..%2F..%2Fetc%2Fpasswd",
+		"/api/v1/search?q=symbol:../../etc/passwd",
+	} {
+		resp, err := http.Get(base + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if strings.Contains(string(body), "root:") || strings.Contains(string(body), "idx-") {
+			t.Errorf("%s leaks a file: %.200s", p, body)
+		}
+		if resp.StatusCode == 500 {
+			t.Errorf("%s: 500", p)
+		}
+	}
+}
