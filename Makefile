@@ -39,8 +39,17 @@ lint:
 race:
 	$(GO) test -race -shuffle=on -timeout 20m $(PKGS)
 
+# Go benchmarks of extraction, parsing, indexing and search; the search ones
+# run on a generated corpus of BENCH_DOCS versions (cached under the temp dir).
+BENCH_DOCS ?= 1000
 bench:
-	$(GO) test -run='^$$' -bench=. -benchmem -count=1 -timeout 60m ./indexer/... ./search/... | tee bench.txt
+	GBSEARCH_BENCH_DOCS=$(BENCH_DOCS) $(GO) test -run='^$$' -bench=. -benchmem -count=1 -timeout 60m ./indexer/... ./search/... | tee bench.txt
+
+# gbsearch side by side with SQLite FTS5 on a generated corpus of N versions,
+# in the same run (bench/ is a module of its own: SQLite stays out of go.mod).
+N ?= 10000
+compare:
+	cd bench && $(GO) run . -n $(N) $(COMPARE_FLAGS)
 
 # Every fuzz target of every package, FUZZTIME each (go test -fuzz takes one
 # target per run). Crashers found land in testdata/fuzz/<Target>/: commit

@@ -28,21 +28,28 @@ var searchLanguages = []string{"en", "fr", "es"}
 // Document types in the index. A "doc" is the searchable unit: one symbol
 // with the text of all its language versions, each in a field analysed for
 // its language, so that one hit groups the languages of a document and
-// paging, totals and facets count documents, not files. It also stores its
-// text and the map of its passages (paragraphs, footnotes, summaries: where
-// each starts and ends in the text), so that a result page shows the
-// passages where the search's matches fall without a second index of the
-// same text. A "version" keeps one language version's parsed structure
-// (stored only).
+// paging, totals and facets count documents, not files. Its "text" (ID
+// textPrefix+symbol) stores that text and the map of its passages
+// (paragraphs, footnotes, summaries: where each starts and ends in the
+// text), so that a result page shows the passages where the search's
+// matches fall without a second index of the same text. It is a document
+// of its own because bleve reads all the stored fields of a document to
+// get one (its ID, for the tie-break of every match, or its summary for a
+// hit): kept in the doc, the text made every search decompress it. A
+// "version" keeps one language version's parsed structure (stored only).
 //
 // Passages were documents of their own until mapping version 4: that
 // analysed every text twice and made ~85 index documents of each version,
 // which cost 2.9x the CPU of indexing the documents alone.
 const (
 	typeDoc     = "doc"
+	typeText    = "text"
 	typeVersion = "version"
 	typeRecord  = "record"
 )
+
+// textPrefix starts the IDs of the stored texts of documents.
+const textPrefix = "text:"
 
 // recordPrefix starts the IDs of file records.
 const recordPrefix = "file:"
@@ -72,6 +79,7 @@ const (
 	fSource      = "source"
 	fVersionOf   = "version_of"
 	fPassages    = "pmap"
+	fStoredText  = "stext_"
 	fRStatus     = "rstatus"
 	fRData       = "rdata"
 	fTextPrefix  = "text_"
@@ -148,13 +156,20 @@ func NewMapping() *mapping.IndexMappingImpl {
 	doc.AddFieldMappingsAt(fDate, date)
 	doc.AddFieldMappingsAt(fTitle, stored())
 	doc.AddFieldMappingsAt(fInfo, stored())
-	doc.AddFieldMappingsAt(fPassages, stored())
 	for _, l := range Languages {
-		// stored: the passages a result page shows are cut from it
-		doc.AddFieldMappingsAt(fTextPrefix+l, text(l, true))
+		doc.AddFieldMappingsAt(fTextPrefix+l, text(l, false))
 		doc.AddFieldMappingsAt(fTitlePrefix+l, text(l, false))
 	}
 	im.AddDocumentMapping(typeDoc, doc)
+
+	txt := bleve.NewDocumentStaticMapping()
+	txt.AddFieldMappingsAt(fType, kw(false, false))
+	txt.AddFieldMappingsAt(fPassages, stored())
+	for _, l := range Languages {
+		// the passages a result page shows are cut from it
+		txt.AddFieldMappingsAt(fStoredText+l, stored())
+	}
+	im.AddDocumentMapping(typeText, txt)
 
 	version := bleve.NewDocumentStaticMapping()
 	version.AddFieldMappingsAt(fType, kw(false, false))

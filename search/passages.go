@@ -126,37 +126,33 @@ func (ix *Index) fillPassages(ctx context.Context, hits []Hit, node Node, c *com
 	}
 	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(docsOnly(bleve.NewDocIDQuery(ids)), q), len(ids), 0, false)
 	req.IncludeLocations = true
-	req.Fields = passageFieldsToLoad
 	res, err := ix.search(ctx, req)
 	if err != nil {
 		return err
 	}
-	matched := map[string]*bsearch.DocumentMatch{}
+	locations := map[string]bsearch.FieldTermLocationMap{}
 	for _, h := range res.Hits {
-		matched[h.ID] = h
+		locations[h.ID] = h.Locations
 	}
-	missing := []string{}
-	for _, h := range hits {
-		if matched[h.Symbol] == nil {
-			missing = append(missing, h.Symbol)
-		}
+	// the texts and passage maps of the hits (matched or not: a document
+	// that matched on its metadata alone shows its summary)
+	tids := make([]string, len(ids))
+	for i, id := range ids {
+		tids[i] = textPrefix + id
 	}
-	if len(missing) > 0 {
-		// matched on metadata alone (or by a NOT): their stored fields
-		// are still needed for the summary they show
-		req := bleve.NewSearchRequestOptions(docsOnly(bleve.NewDocIDQuery(missing)), len(missing), 0, false)
-		req.Fields = passageFieldsToLoad
-		res, err := ix.search(ctx, req)
-		if err != nil {
-			return err
-		}
-		for _, h := range res.Hits {
-			matched[h.ID] = h
-		}
+	treq := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery(tids), len(tids), 0, false)
+	treq.Fields = passageFieldsToLoad
+	tres, err := ix.search(ctx, treq)
+	if err != nil {
+		return err
+	}
+	stored := map[string]map[string]any{}
+	for _, h := range tres.Hits {
+		stored[strings.TrimPrefix(h.ID, textPrefix)] = h.Fields
 	}
 	for i := range hits {
-		if m := matched[hits[i].Symbol]; m != nil {
-			hits[i].Passages = bestPassages(m, &c.hl, n)
+		if f := stored[hits[i].Symbol]; f != nil {
+			hits[i].Passages = bestPassages(f, locations[hits[i].Symbol], &c.hl, n)
 		}
 	}
 	return nil
@@ -166,7 +162,7 @@ func (ix *Index) fillPassages(ctx context.Context, hits []Hit, node Node, c *com
 var passageFieldsToLoad = func() []string {
 	f := []string{fPassages}
 	for _, l := range Languages {
-		f = append(f, fTextPrefix+l)
+		f = append(f, fStoredText+l)
 	}
 	return f
 }()
@@ -195,8 +191,8 @@ const (
 // matches that fall in them, with each term's rarity taken among the
 // document's own passages, and returns the best n (or, when no match
 // falls in a passage, its summary).
-func bestPassages(m *bsearch.DocumentMatch, hl *highlightTerms, n int) []Passage {
-	str := func(f string) string { s, _ := m.Fields[f].(string); return s }
+func bestPassages(fields map[string]any, locations bsearch.FieldTermLocationMap, hl *highlightTerms, n int) []Passage {
+	str := func(f string) string { s, _ := fields[f].(string); return s }
 	refs := decodePassages(str(fPassages))
 	ps := make([]scored, len(refs))
 	byLang := map[string][]int{} // passages of each language, in text order
@@ -204,7 +200,7 @@ func bestPassages(m *bsearch.DocumentMatch, hl *highlightTerms, n int) []Passage
 		ps[i] = scored{ref: r, idx: i}
 		byLang[r.Lang] = append(byLang[r.Lang], i)
 	}
-	for field, terms := range m.Locations {
+	for field, terms := range locations {
 		lang, ok := strings.CutPrefix(field, fTextPrefix)
 		if !ok {
 			continue
@@ -282,7 +278,7 @@ func bestPassages(m *bsearch.DocumentMatch, hl *highlightTerms, n int) []Passage
 		n = 1
 	}
 	text := func(p *scored) string {
-		t := str(fTextPrefix + p.ref.Lang)
+		t := str(fStoredText + p.ref.Lang)
 		if p.ref.Start < 0 || p.ref.End > len(t) || p.ref.Start > p.ref.End {
 			return ""
 		}

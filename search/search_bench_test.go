@@ -2,12 +2,14 @@ package search
 
 import (
 	"context"
-	"flag"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -20,15 +22,24 @@ import (
 
 // Benchmarks of indexing and search on a generated GB-like corpus:
 //
-//	go test -run '^$' -bench . -benchmem ./search/ -args -bench.docs=1000
+//	GBSEARCH_BENCH_DOCS=1000 go test -run '^$' -bench . -benchmem ./search/
 //
 // The corpus is generated once per (docs, seed) into a folder under
 // os.TempDir() and reused by later runs (it is deterministic); it is never
 // committed. The index the search benchmarks use is built once per run.
+// The size comes from the environment, not a flag, so that `go test
+// -bench` over several packages passes them all the same arguments.
 var (
-	benchDocs = flag.Int("bench.docs", 1000, "document versions in the generated benchmark corpus")
-	benchSeed = flag.Uint64("bench.seed", 1, "seed of the generated benchmark corpus")
+	benchDocs = envInt("GBSEARCH_BENCH_DOCS", 1000)
+	benchSeed = uint64(envInt("GBSEARCH_BENCH_SEED", 1))
 )
+
+func envInt(name string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
+		return v
+	}
+	return def
+}
 
 // genCorpus returns the folder of the generated corpus of n documents,
 // generating it on first use. It is written beside its final name and
@@ -152,7 +163,7 @@ func buildIndex(tb testing.TB, dir string, docs []*indexer.Document) *Index {
 // (create, put every version, commit, close): the write path of a full
 // rebuild without extraction.
 func BenchmarkWriter(b *testing.B) {
-	docs := parsedCorpus(b, *benchDocs, *benchSeed)
+	docs := parsedCorpus(b, benchDocs, benchSeed)
 	size := textBytes(docs)
 	b.SetBytes(size)
 	i := 0
@@ -165,6 +176,7 @@ func BenchmarkWriter(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.StopTimer()
+		b.ReportMetric(float64(dirSize(dir))/float64(size), "index/text")
 		os.RemoveAll(dir)
 		b.StartTimer()
 	}
@@ -182,4 +194,101 @@ func cpuTime() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func dirSize(dir string) int64 {
+	var n int64
+	_ = filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if info, err := d.Info(); err == nil {
+				n += info.Size()
+			}
+		}
+		return nil
+	})
+	return n
+}
+
+// benchWords draws query words and phrases from the generated text: words
+// of five letters or more, and pairs of them printed next to each other
+// (so that every phrase matches something).
+func benchWords(docs []*indexer.Document) (words, phrases []string) {
+	seen := map[string]bool{}
+	for _, d := range docs[:min(20, len(docs))] {
+		raw := strings.Fields(strings.ToLower(d.Text()))
+		clean := func(w string) bool {
+			if len(w) < 5 {
+				return false
+			}
+			for _, r := range w {
+				if r < 'a' || r > 'z' {
+					return false
+				}
+			}
+			return true
+		}
+		for i := 0; i+1 < len(raw); i++ {
+			if !clean(raw[i]) {
+				continue
+			}
+			if !seen[raw[i]] && len(words) < 50 {
+				seen[raw[i]] = true
+				words = append(words, raw[i])
+			}
+			if clean(raw[i+1]) && len(phrases) < 50 && i%7 == 0 {
+				phrases = append(phrases, `"`+raw[i]+" "+raw[i+1]+`"`)
+			}
+		}
+	}
+	return words, phrases
+}
+
+// BenchmarkSearch runs the kinds of search a researcher makes on an index
+// of the generated corpus, built once for all of them (GBSEARCH_BENCH_DOCS
+// sets its size). Each round takes the next query of its kind.
+func BenchmarkSearch(b *testing.B) {
+	docs := parsedCorpus(b, benchDocs, benchSeed)
+	ix := buildIndex(b, filepath.Join(b.TempDir(), "idx"), docs)
+	defer ix.Close()
+	words, phrases := benchWords(docs)
+	if len(words) < 10 || len(phrases) < 5 {
+		b.Fatalf("too few query words (%d) or phrases (%d) in the generated text", len(words), len(phrases))
+	}
+	var symbols []string
+	for _, d := range docs[:min(50, len(docs))] {
+		symbols = append(symbols, d.Symbol)
+	}
+	w := func(i int) string { return words[i%len(words)] }
+	cases := []struct {
+		name  string
+		query func(i int) string
+		req   Request
+	}{
+		{"term", w, Request{NoFacets: true, NoPassages: true}},
+		{"phrase", func(i int) string { return phrases[i%len(phrases)] }, Request{NoFacets: true, NoPassages: true}},
+		{"boolean", func(i int) string { return fmt.Sprintf("(%s OR %s) AND %s NOT %s", w(i), w(i+1), w(i+2), w(i+3)) },
+			Request{NoFacets: true, NoPassages: true}},
+		{"facets", w, Request{NoPassages: true}},
+		{"passages", w, Request{NoFacets: true}},
+		{"symbol", func(i int) string { return symbols[i%len(symbols)] }, Request{NoFacets: true, NoPassages: true}},
+	}
+	ctx := context.Background()
+	for _, tc := range cases {
+		b.Run(tc.name, func(b *testing.B) {
+			i, hits := 0, 0
+			for b.Loop() {
+				r := tc.req
+				r.Query = tc.query(i)
+				res, err := ix.Search(ctx, r)
+				if err != nil {
+					b.Fatalf("%q: %v", r.Query, err)
+				}
+				hits += res.Total
+				i++
+			}
+			if hits == 0 {
+				b.Fatalf("%s queries found nothing", tc.name)
+			}
+		})
+	}
 }

@@ -1,9 +1,12 @@
 package search
 
 import (
+	"bytes"
+	"compress/flate"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"sort"
 	"strconv"
 	"strings"
@@ -61,7 +64,7 @@ func (w *Writer) Put(ctx context.Context, d *indexer.Document) error {
 	if err != nil {
 		return fmt.Errorf("encoding %s: %w", d.ID, err)
 	}
-	if err := w.batch.Index(d.ID, map[string]any{fType: typeVersion, fVersionOf: d.Symbol, fSource: string(src)}); err != nil {
+	if err := w.batch.Index(d.ID, map[string]any{fType: typeVersion, fVersionOf: d.Symbol, fSource: packSource(src)}); err != nil {
 		return fmt.Errorf("indexing %s: %w", d.ID, err)
 	}
 	w.pending[d.ID] = d
@@ -136,9 +139,14 @@ func (w *Writer) Commit(ctx context.Context) error {
 		}
 		if len(versions) == 0 {
 			w.batch.Delete(s)
+			w.batch.Delete(textPrefix + s)
 			continue
 		}
-		if err := w.batch.Index(s, docFields(versions)); err != nil {
+		doc, text := docFields(versions)
+		if err := w.batch.Index(s, doc); err != nil {
+			return fmt.Errorf("indexing %s: %w", s, err)
+		}
+		if err := w.batch.Index(textPrefix+s, text); err != nil {
 			return fmt.Errorf("indexing %s: %w", s, err)
 		}
 	}
@@ -175,6 +183,29 @@ func (w *Writer) versionsOf(ctx context.Context, symbol string) ([]*indexer.Docu
 	return out, nil
 }
 
+// packSource deflates the JSON of a version for storing. The parsed
+// structure repeats the text with its references and takes 1.7x the text
+// as JSON; bleve's own snappy compression of stored fields left it at
+// about half the index (and rewrote it at every merge). Deflated at the
+// fastest level it is about 5x smaller. The zero byte that starts it
+// tells it from plain JSON.
+func packSource(src []byte) string {
+	var b bytes.Buffer
+	b.WriteByte(0)
+	zw, _ := flate.NewWriter(&b, flate.BestSpeed)
+	zw.Write(src)
+	zw.Close()
+	return b.String()
+}
+
+// unpackSource reverses packSource (and passes plain JSON through).
+func unpackSource(s string) ([]byte, error) {
+	if !strings.HasPrefix(s, "\x00") {
+		return []byte(s), nil
+	}
+	return io.ReadAll(flate.NewReader(strings.NewReader(s[1:])))
+}
+
 // langRank orders versions: the English one, when there is one, speaks for
 // the document (title, metadata), then French, then Spanish.
 func langRank(l string) int {
@@ -208,8 +239,9 @@ type Info struct {
 }
 
 // docFields builds the searchable document of a symbol from its versions
-// (the first one speaks for the metadata).
-func docFields(versions []*indexer.Document) map[string]any {
+// (the first one speaks for the metadata), and the document that stores its
+// text and passage map.
+func docFields(versions []*indexer.Document) (doc, text map[string]any) {
 	p := versions[0]
 	info := Info{Symbol: p.Symbol, Kind: p.Kind, Title: p.Title, Titles: map[string]string{}, Date: p.Date,
 		Session: p.SessionLabel, Section: p.Section, SectionName: p.SectionName, Item: p.Item}
@@ -275,10 +307,12 @@ func docFields(versions []*indexer.Document) map[string]any {
 			info.Date = d.Date
 		}
 	}
+	text = map[string]any{fType: typeText, fPassages: encodePassages(pmap)}
 	for l, b := range texts {
-		f[fTextPrefix+l] = b.String()
+		t := b.String()
+		f[fTextPrefix+l] = t
+		text[fStoredText+l] = t
 	}
-	f[fPassages] = encodePassages(pmap)
 	info.Languages = keys(langs)
 	info.Cites = len(cites)
 	for _, u := range p.AuthorUnits {
@@ -310,7 +344,7 @@ func docFields(versions []*indexer.Document) map[string]any {
 	}
 	b, _ := json.Marshal(info)
 	f[fInfo] = string(b)
-	return f
+	return f, text
 }
 
 // appendText adds s to the text of language l, versions and other texts
@@ -427,9 +461,13 @@ func (ix *Index) Versions(ctx context.Context, symbol string) ([]*indexer.Docume
 	}
 	var out []*indexer.Document
 	for _, h := range res.Hits {
-		src, _ := h.Fields[fSource].(string)
+		packed, _ := h.Fields[fSource].(string)
+		src, err := unpackSource(packed)
+		if err != nil {
+			return nil, fmt.Errorf("decoding stored %s: %w", h.ID, err)
+		}
 		var d indexer.Document
-		if err := json.Unmarshal([]byte(src), &d); err != nil {
+		if err := json.Unmarshal(src, &d); err != nil {
 			return nil, fmt.Errorf("decoding stored %s: %w", h.ID, err)
 		}
 		out = append(out, &d)
@@ -499,7 +537,7 @@ func (ix *Index) Records(ctx context.Context) (map[string]indexer.FileRecord, er
 // CountPassages counts the passages of a document version in the index.
 func (ix *Index) CountPassages(ctx context.Context, versionID string) (int, error) {
 	symbol, _, _ := strings.Cut(versionID, "@")
-	req := bleve.NewSearchRequestOptions(docsOnly(bleve.NewDocIDQuery([]string{symbol})), 1, 0, false)
+	req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery([]string{textPrefix + symbol}), 1, 0, false)
 	req.Fields = []string{fPassages}
 	res, err := ix.search(ctx, req)
 	if err != nil || len(res.Hits) == 0 {

@@ -1,0 +1,150 @@
+// Command bench measures gbsearch side by side with SQLite FTS5 on the same
+// generated GB-like corpus, in the same run:
+//
+//	cd bench && go run . -n 10000
+//
+// It generates the corpus (or reuses it), extracts and parses it once with
+// gbsearch's extractors and parser, builds both indexes from the parsed
+// documents, each in a child process of its own (this binary run again) so
+// that each engine's peak RSS is its own, then runs the same generated
+// queries through both in this process and prints one table of the
+// gbsearch/FTS5 ratios.
+//
+//	go run . -pdf
+//
+// compares PDF extraction with poppler's pdftotext on the real PDFs instead.
+//
+// This is a module of its own so that SQLite never becomes a dependency of
+// gbsearch itself.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/pprof"
+	"time"
+)
+
+type options struct {
+	n          int
+	seed       uint64
+	queries    int
+	work       string
+	keep       bool
+	cpuProfile string
+	ftsOpt     bool
+	sample     int
+	repoRoot   string
+	prepare    bool
+}
+
+func main() {
+	var o options
+	flag.IntVar(&o.n, "n", 10000, "document versions in the generated corpus")
+	flag.Uint64Var(&o.seed, "seed", 1, "seed of the corpus and of the queries")
+	flag.IntVar(&o.queries, "queries", 1000, "queries run through each engine in each mode")
+	flag.StringVar(&o.work, "work", filepath.Join(os.TempDir(), "gbsearch-bench"), "folder for the parsed documents and the indexes")
+	flag.BoolVar(&o.keep, "keep", false, "keep the indexes after the run")
+	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of each build and of the queries to FILE.{gbsearch,fts5,queries}")
+	flag.BoolVar(&o.ftsOpt, "fts-optimize", true, "merge the FTS5 index into one segment at the end of its build, as a deployment would")
+	flag.IntVar(&o.sample, "agree", 200, "queries whose hit counts are compared between the engines")
+	flag.StringVar(&o.repoRoot, "repo", "..", "the gbsearch repository (for the seed text and the bundled PDFs)")
+	child := flag.String("child", "", "internal: build one engine's index (gbsearch, fts5, null)")
+	docs := flag.String("docs", "", "internal: parsed documents for -child")
+	out := flag.String("out", "", "internal: index folder for -child")
+	result := flag.String("result", "", "internal: where -child writes its measurements")
+	pdf := flag.Bool("pdf", false, "compare PDF extraction with poppler's pdftotext instead")
+	flag.BoolVar(&o.prepare, "prepare", false, "only generate and parse the corpus (for a later run)")
+	flag.Parse()
+
+	ctx := context.Background()
+	var err error
+	switch {
+	case *child != "":
+		err = runChild(*child, *docs, *out, *result, o)
+	case *pdf:
+		err = runPDF(ctx, o)
+	default:
+		err = run(ctx, o)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+// run is the side-by-side comparison.
+func run(ctx context.Context, o options) error {
+	if err := os.MkdirAll(o.work, 0o755); err != nil {
+		return err
+	}
+	logf("machine: %d CPUs, %s; load %s", runtime.NumCPU(), runtime.Version(), loadAvg())
+	corpusDir, err := generate(ctx, o)
+	if err != nil {
+		return err
+	}
+	parsed, err := parse(ctx, o, corpusDir)
+	if err != nil {
+		return err
+	}
+	logf("corpus: %d versions, %d symbols, %.1f MB of text (extract+parse: %.0f docs/s on %d workers)",
+		parsed.Versions, parsed.Symbols, float64(parsed.TextBytes)/1e6, parsed.ParseDocsPerSec, parsed.Workers)
+	if o.prepare {
+		return nil
+	}
+
+	null, err := buildInChild("null", parsed, o)
+	if err != nil {
+		return err
+	}
+	gb, err := buildInChild("gbsearch", parsed, o)
+	if err != nil {
+		return err
+	}
+	fts, err := buildInChild("fts5", parsed, o)
+	if err != nil {
+		return err
+	}
+	if !o.keep {
+		defer os.RemoveAll(gb.Dir)
+		defer os.RemoveAll(fts.Dir)
+	}
+
+	qs := makeQueries(parsed.Vocab, parsed.Phrases, parsed.Symbols, o.queries, o.seed)
+	logf("queries: %d (%s)", len(qs), querySummary(qs))
+	var prof *os.File
+	if o.cpuProfile != "" {
+		if prof, err = os.Create(o.cpuProfile + ".queries"); err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(prof); err != nil {
+			return err
+		}
+	}
+	qr, err := runQueries(ctx, gb.Dir, fts.Dir, qs, o)
+	if prof != nil {
+		pprof.StopCPUProfile()
+		prof.Close()
+	}
+	if err != nil {
+		return err
+	}
+	printTable(os.Stdout, o, parsed, null, gb, fts, qr)
+	return nil
+}
+
+func logf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "%s "+format+"\n", append([]any{time.Now().Format("15:04:05")}, args...)...)
+}
+
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil || len(b) < 14 {
+		return "?"
+	}
+	return string(b[:14])
+}
