@@ -125,6 +125,14 @@ func (c *compiler) node(n Node, negated bool) (query.Query, bool, error) {
 		if len(mustNot) > 0 {
 			bq.AddMustNot(mustNot...)
 		}
+		if !negated {
+			// words typed side by side rank higher where they stand side
+			// by side: "domestic workers" prefers the phrase, without
+			// requiring it (an optional clause changes the order only)
+			if p := c.adjacency(x.Children); p != nil {
+				bq.AddShould(p)
+			}
+		}
 		return bq, true, nil
 	case Or:
 		var should []query.Query
@@ -163,6 +171,43 @@ func (c *compiler) node(n Node, negated bool) (query.Query, bool, error) {
 		return c.symbol(x, negated), true, nil
 	}
 	return nil, false, fmt.Errorf("%w: unknown query node %T", ErrBadQuery, n)
+}
+
+// adjacency returns an optional phrase clause for runs of two or more
+// plain words among the children of an AND, or nil.
+func (c *compiler) adjacency(children []Node) query.Query {
+	var runs [][]string
+	var cur []string
+	for _, ch := range children {
+		if t, ok := ch.(Term); ok && t.Field == "" && !t.Prefix && !t.Wildcard && t.Fuzzy == 0 {
+			cur = append(cur, t.Text)
+			continue
+		}
+		if len(cur) > 1 {
+			runs = append(runs, cur)
+		}
+		cur = nil
+	}
+	if len(cur) > 1 {
+		runs = append(runs, cur)
+	}
+	var should []query.Query
+	for _, r := range runs {
+		text := strings.Join(r, " ")
+		for _, fb := range c.textFields("") {
+			if len(analyze(fb.lang, text)) < 2 {
+				continue
+			}
+			pq := bleve.NewMatchPhraseQuery(text)
+			pq.SetField(fb.field)
+			pq.SetBoost(2 * fb.boost)
+			should = append(should, pq)
+		}
+	}
+	if len(should) == 0 {
+		return nil
+	}
+	return bleve.NewDisjunctionQuery(should...)
 }
 
 // textFields returns the fields a text term searches, with their boosts:
