@@ -32,15 +32,8 @@ var (
 // their text in the line and their targets in [Line.Links], emphasis marks
 // and HTML tags are dropped, blank lines separate blocks.
 func ExtractMarkdown(ctx context.Context, r io.ReaderAt, size int64) (*Content, error) {
-	b, err := readAllAt(r, size, maxTextFile)
+	s, err := readText(ctx, r, size)
 	if err != nil {
-		return nil, err
-	}
-	s, err := decodeText(b)
-	if err != nil {
-		return nil, err
-	}
-	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	p := Page{Number: 1}

@@ -53,18 +53,24 @@ func cp1252(c byte) rune {
 	return rune(c)
 }
 
-// ExtractPlainText reads a text file as lines, one page per form feed,
-// keeping blank lines (they separate blocks).
-func ExtractPlainText(ctx context.Context, r io.ReaderAt, size int64) (*Content, error) {
+// readText reads a whole text file (bounded) as UTF-8.
+func readText(ctx context.Context, r io.ReaderAt, size int64) (string, error) {
 	b, err := readAllAt(r, size, maxTextFile)
 	if err != nil {
-		return nil, err
+		return "", err
 	}
 	s, err := decodeText(b)
 	if err != nil {
-		return nil, err
+		return "", err
 	}
-	if err := ctx.Err(); err != nil {
+	return s, ctx.Err()
+}
+
+// ExtractPlainText reads a text file as lines, one page per form feed,
+// keeping blank lines (they separate blocks).
+func ExtractPlainText(ctx context.Context, r io.ReaderAt, size int64) (*Content, error) {
+	s, err := readText(ctx, r, size)
+	if err != nil {
 		return nil, err
 	}
 	c := &Content{Format: "txt"}

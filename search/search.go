@@ -182,12 +182,30 @@ type Passage struct {
 	Footnotes []Passage `json:"footnotes,omitempty"`
 }
 
-// Search runs a request.
-func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
-	start := time.Now()
-	if err := r.Validate(); err != nil {
-		return nil, err
+// selection is what a request selects: its parsed query compiled for the
+// languages it searches, and its facet filters.
+type selection struct {
+	node    Node
+	c       *compiler
+	q       query.Query
+	filters map[string]query.Query
+}
+
+// build returns the documents the selection matches, with every facet
+// filter but except's (disjunctive facets count a facet without its own
+// filter).
+func (s *selection) build(except string) query.Query {
+	parts := []query.Query{docsOnly(s.q)}
+	for name, f := range s.filters {
+		if name != except {
+			parts = append(parts, f)
+		}
 	}
+	return bleve.NewConjunctionQuery(parts...)
+}
+
+// selection parses and compiles a request's query and filters.
+func (ix *Index) selection(ctx context.Context, r Request) (*selection, error) {
 	node, err := ParseQuery(r.Query)
 	if err != nil {
 		return nil, err
@@ -210,7 +228,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	filters := map[string]query.Query{}
+	s := &selection{node: node, c: c, q: q, filters: map[string]query.Query{}}
 	for name, vals := range r.Filters {
 		field, _ := facetField(name)
 		var should []query.Query
@@ -220,18 +238,23 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 			should = append(should, t)
 		}
 		if len(should) > 0 {
-			filters[name] = bleve.NewDisjunctionQuery(should...)
+			s.filters[name] = bleve.NewDisjunctionQuery(should...)
 		}
 	}
-	build := func(except string) query.Query {
-		parts := []query.Query{docsOnly(q)}
-		for name, f := range filters {
-			if name != except {
-				parts = append(parts, f)
-			}
-		}
-		return bleve.NewConjunctionQuery(parts...)
+	return s, nil
+}
+
+// Search runs a request.
+func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
+	start := time.Now()
+	if err := r.Validate(); err != nil {
+		return nil, err
 	}
+	sel, err := ix.selection(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	node, c, filters, build := sel.node, sel.c, sel.filters, sel.build
 
 	req := bleve.NewSearchRequestOptions(build(""), r.Size, r.From, false)
 	req.Fields = []string{fInfo}

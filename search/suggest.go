@@ -373,46 +373,11 @@ func (ix *Index) facetTermsWithPrefix(ctx context.Context, field, prefix string)
 }
 
 // filteredQuery is the documents a search request selects, with every
-// facet filter but except's. It repeats what [Index.Search] assembles, for
-// the counting requests that need no hits.
+// facet filter but except's.
 func (ix *Index) filteredQuery(ctx context.Context, r Request, except string) (query.Query, error) {
-	node, err := ParseQuery(r.Query)
+	sel, err := ix.selection(ctx, r)
 	if err != nil {
 		return nil, err
 	}
-	c := &compiler{ix: ix, ctx: ctx, langs: searchLanguages, hl: highlightTerms{}}
-	if ls := r.Filters["lang"]; len(ls) > 0 {
-		c.langs = nil
-		for _, l := range ls {
-			for _, known := range Languages {
-				if strings.EqualFold(l, known) {
-					c.langs = append(c.langs, known)
-				}
-			}
-		}
-		if len(c.langs) == 0 {
-			c.langs = searchLanguages
-		}
-	}
-	q, err := c.compile(node)
-	if err != nil {
-		return nil, err
-	}
-	parts := []query.Query{docsOnly(q)}
-	for name, vals := range r.Filters {
-		if name == except {
-			continue
-		}
-		field, _ := facetField(name)
-		var should []query.Query
-		for _, v := range vals {
-			t := bleve.NewTermQuery(normaliseFilterValue(name, v))
-			t.SetField(field)
-			should = append(should, t)
-		}
-		if len(should) > 0 {
-			parts = append(parts, bleve.NewDisjunctionQuery(should...))
-		}
-	}
-	return bleve.NewConjunctionQuery(parts...), nil
+	return sel.build(except), nil
 }
