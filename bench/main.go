@@ -40,6 +40,7 @@ type options struct {
 	sample     int
 	repoRoot   string
 	prepare    bool
+	only       string
 }
 
 func main() {
@@ -59,6 +60,7 @@ func main() {
 	result := flag.String("result", "", "internal: where -child writes its measurements")
 	pdf := flag.Bool("pdf", false, "compare PDF extraction with poppler's pdftotext instead")
 	flag.BoolVar(&o.prepare, "prepare", false, "only generate and parse the corpus (for a later run)")
+	flag.StringVar(&o.only, "only", "", "build only this engine's index (gbsearch or fts5), print its figures and stop: for profiling")
 	flag.Parse()
 
 	ctx := context.Background()
@@ -97,6 +99,13 @@ func run(ctx context.Context, o options) error {
 		return nil
 	}
 
+	if o.only != "" {
+		r, err := buildInChild(o.only, parsed, o)
+		if err == nil && !o.keep {
+			os.RemoveAll(r.Dir)
+		}
+		return err
+	}
 	null, err := buildInChild("null", parsed, o)
 	if err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -88,9 +89,11 @@ func makeQueries(vocab map[string]int, phrases []string, symbols, n int, seed ui
 				op, kind = " OR ", "or"
 			}
 			var ws, bs []string
-			for range 2 + rng.IntN(2) {
+			for k := 2 + rng.IntN(2); len(ws) < k; {
 				w, b := word()
-				ws, bs = append(ws, w), append(bs, b)
+				if !slices.Contains(ws, w) {
+					ws, bs = append(ws, w), append(bs, b)
+				}
 			}
 			out = append(out, query{Kind: kind, Band: strings.Join(bs, "+"), Text: strings.Join(ws, op)})
 		default:
