@@ -25,6 +25,10 @@ type compiler struct {
 	// prefixes, fuzzy terms and symbols, per language.
 	hl       highlightTerms
 	warnings []string
+	// rescore holds optional clauses that reorder the top hits: phrases
+	// of words typed side by side. A phrase costs bleve a pass over the
+	// positions of every match, so it is run on the top window only.
+	rescore []query.Query
 }
 
 type highlightTerms struct {
@@ -127,10 +131,10 @@ func (c *compiler) node(n Node, negated bool) (query.Query, bool, error) {
 		}
 		if !negated {
 			// words typed side by side rank higher where they stand side
-			// by side: "domestic workers" prefers the phrase, without
-			// requiring it (an optional clause changes the order only)
+			// by side ("domestic workers" prefers the phrase); the phrase
+			// only reorders the top of the results (see rescoreWindow)
 			if p := c.adjacency(x.Children); p != nil {
-				bq.AddShould(p)
+				c.rescore = append(c.rescore, p)
 			}
 		}
 		return bq, true, nil

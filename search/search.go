@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -256,13 +257,22 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	}
 	node, c, filters, build := sel.node, sel.c, sel.filters, sel.build
 
-	req := bleve.NewSearchRequestOptions(build(""), r.Size, r.From, false)
+	from, after, err := r.position()
+	if err != nil {
+		return nil, err
+	}
+	// relevance pages within the top window are reordered by the rescore
+	// clauses; they are fetched whole, without stored fields
+	rescoring := len(c.rescore) > 0 && (r.Sort == "" || r.Sort == "relevance") && after == nil && from < rescoreWindow
+	req := bleve.NewSearchRequestOptions(build(""), r.Size, from, false)
 	req.Fields = []string{fInfo}
+	if rescoring {
+		req = bleve.NewSearchRequestOptions(build(""), max(from+r.Size, rescoreWindow), 0, false)
+	}
 	req.SortBy(sortOrder(r.Sort))
-	if r.After != "" {
-		after, err := decodeCursor(r.After, len(req.Sort))
-		if err != nil {
-			return nil, err
+	if after != nil {
+		if len(after) != len(req.Sort) {
+			return nil, errBadCursor
 		}
 		req.SearchAfter = after
 	}
@@ -311,7 +321,15 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 			return nil, ferr
 		}
 	}
-	for _, h := range res.Hits {
+	page := res.Hits
+	if rescoring {
+		if page, out.Next, err = ix.rescored(ctx, c.rescore, res.Hits, req, from, r.Size); err != nil {
+			return nil, err
+		}
+	} else if len(page) == r.Size && len(page) > 0 {
+		out.Next = encodeCursor(afterValues(req, page[len(page)-1]))
+	}
+	for _, h := range page {
 		var info Info
 		if s, ok := h.Fields[fInfo].(string); ok {
 			_ = json.Unmarshal([]byte(s), &info)
@@ -319,18 +337,6 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 		out.Hits = append(out.Hits, Hit{Symbol: h.ID, Title: info.Title, Kind: info.Kind, Languages: info.Languages,
 			Versions: info.Versions, Date: info.Date, Session: info.Session, Section: info.Section,
 			SectionName: info.SectionName, Score: h.Score})
-	}
-	if len(res.Hits) == r.Size && len(res.Hits) > 0 {
-		last := res.Hits[len(res.Hits)-1]
-		values := append([]string(nil), last.Sort...)
-		for i, s := range req.Sort {
-			// bleve reports the score's sort value as the word "_score"
-			// but pages after a score given as a number
-			if _, isScore := s.(*bsearch.SortScore); isScore && i < len(values) {
-				values[i] = strconv.FormatFloat(last.Score, 'g', -1, 64)
-			}
-		}
-		out.Next = encodeCursor(values)
 	}
 	if !r.NoPassages && r.Passages > 0 && len(out.Hits) > 0 {
 		if err := ix.fillPassages(ctx, out.Hits, node, c, r.Passages); err != nil {
@@ -389,19 +395,132 @@ func sortOrder(s string) []string {
 	return []string{"-_score", "_id"}
 }
 
+// rescoreWindow is how many of the top relevance hits the rescore clauses
+// may reorder; a page past it is in bleve's order.
+var rescoreWindow = 100
+
+// rescored reorders the top window of hits (fetched in bleve's order, the
+// page's own among them) by adding the scores of the rescore clauses,
+// loads the stored summaries of the page, and returns the page with the
+// cursor of the next one.
+func (ix *Index) rescored(ctx context.Context, clauses []query.Query, hits bsearch.DocumentMatchCollection, req *bleve.SearchRequest,
+	from, size int) (bsearch.DocumentMatchCollection, string, error) {
+	orig := hits
+	window := hits[:min(len(hits), rescoreWindow)]
+	if len(window) > 1 {
+		ids := make([]string, len(window))
+		for i, h := range window {
+			ids[i] = h.ID
+		}
+		q := bleve.NewConjunctionQuery(bleve.NewDocIDQuery(ids), bleve.NewDisjunctionQuery(clauses...))
+		res, err := ix.search(ctx, bleve.NewSearchRequestOptions(q, len(ids), 0, false))
+		if err != nil {
+			return nil, "", err
+		}
+		extra := map[string]float64{}
+		for _, h := range res.Hits {
+			extra[h.ID] = h.Score
+		}
+		reordered := make(bsearch.DocumentMatchCollection, len(window))
+		for i, h := range window {
+			c := *h
+			c.Score += extra[h.ID]
+			reordered[i] = &c
+		}
+		sort.SliceStable(reordered, func(i, j int) bool {
+			if reordered[i].Score != reordered[j].Score {
+				return reordered[i].Score > reordered[j].Score
+			}
+			return reordered[i].ID < reordered[j].ID
+		})
+		hits = append(reordered, hits[len(window):]...)
+	}
+	if from >= len(hits) {
+		return nil, "", nil
+	}
+	page := hits[from:min(len(hits), from+size)]
+	// the stored summaries of the page only
+	ids := make([]string, len(page))
+	for i, h := range page {
+		ids[i] = h.ID
+	}
+	sreq := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery(ids), len(ids), 0, false)
+	sreq.Fields = []string{fInfo}
+	res, err := ix.search(ctx, sreq)
+	if err != nil {
+		return nil, "", err
+	}
+	fields := map[string]map[string]any{}
+	for _, h := range res.Hits {
+		fields[h.ID] = h.Fields
+	}
+	for _, h := range page {
+		h.Fields = fields[h.ID]
+	}
+	next := ""
+	if end := from + size; len(page) == size {
+		if end < rescoreWindow {
+			next = encodePosition(end)
+		} else {
+			// past the window, bleve's order resumes after its own hit at
+			// this rank (the window holds the same documents either way)
+			next = encodeCursor(afterValues(req, orig[end-1]))
+		}
+	}
+	return page, next, nil
+}
+
+// afterValues are the sort values of a hit, as SearchAfter takes them:
+// bleve reports a score's sort value as the word "_score" but pages after
+// a score given as a number.
+func afterValues(req *bleve.SearchRequest, h *bsearch.DocumentMatch) []string {
+	values := append([]string(nil), h.Sort...)
+	for i, s := range req.Sort {
+		if _, isScore := s.(*bsearch.SortScore); isScore && i < len(values) {
+			values[i] = strconv.FormatFloat(h.Score, 'g', -1, 64)
+		}
+	}
+	return values
+}
+
+// A cursor is either the sort values of the last hit of a page (for
+// SearchAfter) or, inside the rescore window, a position.
+type cursor struct {
+	After []string `json:"a,omitempty"`
+	Pos   int      `json:"p,omitempty"`
+}
+
 func encodeCursor(sortValues []string) string {
-	b, _ := json.Marshal(sortValues)
+	b, _ := json.Marshal(cursor{After: sortValues})
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-func decodeCursor(s string, n int) ([]string, error) {
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	var v []string
+func encodePosition(pos int) string {
+	b, _ := json.Marshal(cursor{Pos: pos})
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+var errBadCursor = fmt.Errorf("%w: 'after' is not a cursor from this search (use the 'next' value of the previous page with the same sort)", ErrBadQuery)
+
+// position returns where a request's page starts: an offset, or the sort
+// values to page after.
+func (r *Request) position() (int, []string, error) {
+	if r.After == "" {
+		return r.From, nil, nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(r.After)
+	var c cursor
 	if err == nil {
-		err = json.Unmarshal(b, &v)
+		err = json.Unmarshal(b, &c)
 	}
-	if err != nil || len(v) != n {
-		return nil, fmt.Errorf("%w: 'after' is not a cursor from this search (use the 'next' value of the previous page with the same sort)", ErrBadQuery)
+	if err != nil || c.After == nil && c.Pos <= 0 {
+		return 0, nil, errBadCursor
 	}
-	return v, nil
+	if c.After != nil {
+		return 0, c.After, nil
+	}
+	if c.Pos+r.Size > MaxWindow {
+		return 0, nil, fmt.Errorf("%w: the cursor points past %d results", ErrBadQuery, MaxWindow)
+	}
+	return c.Pos, nil, nil
 }

@@ -448,3 +448,46 @@ func TestExpansionCapped(t *testing.T) {
 		t.Errorf("a narrow prefix is refused: %v", err)
 	}
 }
+
+// TestPagingAcrossRescoreWindow: with a rescoring query, pages by
+// from/size and by cursor agree, inside the window, across its edge and
+// past it, and no document is shown twice or skipped.
+func TestPagingAcrossRescoreWindow(t *testing.T) {
+	ix, _ := realIndex(t)
+	old := rescoreWindow
+	rescoreWindow = 9
+	defer func() { rescoreWindow = old }()
+	q := "social security" // two words side by side: a rescore clause
+	var byFrom, byAfter []string
+	for from := 0; ; from += 4 {
+		res, err := ix.Search(t.Context(), Request{Query: q, From: from, Size: 4, NoFacets: true, NoPassages: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		byFrom = append(byFrom, hitSymbols(res.Hits)...)
+		if len(res.Hits) < 4 {
+			break
+		}
+	}
+	after := ""
+	for {
+		res, err := ix.Search(t.Context(), Request{Query: q, After: after, Size: 4, NoFacets: true, NoPassages: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		byAfter = append(byAfter, hitSymbols(res.Hits)...)
+		if res.Next == "" {
+			break
+		}
+		after = res.Next
+	}
+	all, total := searchAll(t, ix, Request{Query: q})
+	if !slices.Equal(byFrom, byAfter) {
+		t.Errorf("from/size %v\nafter     %v", byFrom, byAfter)
+	}
+	got := append([]string(nil), byFrom...)
+	slices.Sort(got)
+	if !slices.Equal(got, all) || len(byFrom) != total.Total || len(byFrom) < 12 {
+		t.Errorf("%d results paged, %d matching, %d distinct", len(byFrom), total.Total, len(dedupe(byFrom)))
+	}
+}

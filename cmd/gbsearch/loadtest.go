@@ -27,10 +27,12 @@ import (
 )
 
 // runLoadtest measures the server under load, on loopback only: it starts
-// `gbsearch serve` on an index of the given corpus, sends a realistic mix
-// of searches from -c concurrent connections for -d, triggers a full
-// rebuild and swap part-way through, and reports throughput, latency
-// percentiles, errors and the server's peak memory. It stops by itself.
+// `gbsearch serve` on an index of the given corpus, starts a full rebuild
+// over the admin API, and when the rebuild is about to finish sends a
+// realistic mix of searches from -c concurrent connections for -d, so that
+// the swap happens under load; it reports throughput, latency percentiles,
+// errors, when the swap happened and the server's peak memory. It stops by
+// itself.
 func runLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("gbsearch loadtest", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -39,7 +41,7 @@ func runLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	conns := fs.Int("c", 50, "concurrent connections")
 	dur := fs.Duration("d", 60*time.Second, "duration of the load")
 	maxRequests := fs.Int("n", 2_000_000, "stop after this many requests")
-	rebuildAt := fs.Duration("rebuild-at", 10*time.Second, "start a full rebuild and swap this long into the run (0: none)")
+	swap := fs.Bool("swap", true, "run a full rebuild so that its swap falls inside the load: the load starts when the rebuild is about 20 s from done")
 	seed := fs.Uint64("seed", 1, "seed of the query mix")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -95,10 +97,36 @@ func runLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	)
 	transport := &http.Transport{MaxIdleConnsPerHost: *conns, MaxConnsPerHost: *conns}
 	client := &http.Client{Transport: transport, Timeout: 30 * time.Second}
+	// a full rebuild whose swap must fall inside the load: start it now,
+	// start the load when it is about to finish
+	rebuild := "none"
+	var rebuildDone sync.WaitGroup
+	var loadStart time.Time
+	var loadStartMu sync.Mutex
+	if *swap {
+		jobID, err := startRebuild(ctx, client, base, token)
+		if err != nil {
+			return err
+		}
+		if err := waitNearlyDone(ctx, client, base, token, jobID, 20*time.Second, stderr); err != nil {
+			return err
+		}
+		rebuildDone.Add(1)
+		go func() {
+			defer rebuildDone.Done()
+			done, state := followJob(ctx, client, base, token, jobID)
+			loadStartMu.Lock()
+			defer loadStartMu.Unlock()
+			rebuild = fmt.Sprintf("%s %s into the load", state, done.Sub(loadStart).Round(100*time.Millisecond))
+		}()
+	}
 	lctx, cancel := context.WithTimeout(ctx, *dur)
 	defer cancel()
-	start := time.Now()
-	var sent, rebuildDone sync.WaitGroup
+	loadStartMu.Lock()
+	loadStart = time.Now()
+	start := loadStart
+	loadStartMu.Unlock()
+	var sent sync.WaitGroup
 	var count int64
 	var countMu sync.Mutex
 	next := func() (int, bool) {
@@ -164,23 +192,12 @@ func runLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			}
 		}
 	}()
-	rebuild := "none"
-	if *rebuildAt > 0 {
-		rebuildDone.Add(1)
-		go func() {
-			defer rebuildDone.Done()
-			select {
-			case <-lctx.Done():
-				return
-			case <-time.After(*rebuildAt):
-			}
-			rebuild = runRebuildJob(lctx, client, base, token)
-		}()
-	}
 	sent.Wait()
 	elapsed := time.Since(start)
 	close(stopRSS)
 	rebuildDone.Wait()
+	loadStartMu.Lock()
+	defer loadStartMu.Unlock()
 
 	sort.Slice(latencies, func(i, j int) bool { return latencies[i] < latencies[j] })
 	pct := func(p float64) time.Duration {
@@ -299,36 +316,92 @@ func waitReady(ctx context.Context, base string, timeout time.Duration) error {
 	return errors.New("the server did not become ready")
 }
 
-// runRebuildJob starts a full rebuild over the admin API and follows it.
-func runRebuildJob(ctx context.Context, client *http.Client, base, token string) string {
-	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, base+"/api/v1/admin/reindex?full=true", nil)
-	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := client.Do(req)
+func adminRequest(ctx context.Context, client *http.Client, method, url, token string) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, method, url, nil)
 	if err != nil {
-		return "could not start: " + err.Error()
+		return nil, err
 	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	return client.Do(req)
+}
+
+// startRebuild starts a full rebuild over the admin API.
+func startRebuild(ctx context.Context, client *http.Client, base, token string) (string, error) {
+	resp, err := adminRequest(ctx, client, http.MethodPost, base+"/api/v1/admin/reindex?full=true", token)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
 	var started struct{ ID string }
-	_ = json.NewDecoder(resp.Body).Decode(&started)
-	resp.Body.Close()
-	t0 := time.Now()
+	if err := json.NewDecoder(resp.Body).Decode(&started); err != nil || started.ID == "" {
+		return "", fmt.Errorf("starting the rebuild: status %d", resp.StatusCode)
+	}
+	return started.ID, nil
+}
+
+type jobState struct {
+	State                 string
+	Error                 string
+	FilesDone, FilesTotal int
+}
+
+func jobStatus(ctx context.Context, client *http.Client, base, token, id string) (jobState, error) {
+	resp, err := adminRequest(ctx, client, http.MethodGet, base+"/api/v1/admin/jobs/"+id, token)
+	if err != nil {
+		return jobState{}, err
+	}
+	defer resp.Body.Close()
+	var j struct {
+		State      string `json:"state"`
+		Error      string `json:"error"`
+		FilesDone  int    `json:"files_done"`
+		FilesTotal int    `json:"files_total"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&j)
+	return jobState{j.State, j.Error, j.FilesDone, j.FilesTotal}, err
+}
+
+// waitNearlyDone waits until a job's rate says it ends within lead.
+func waitNearlyDone(ctx context.Context, client *http.Client, base, token, id string, lead time.Duration, log io.Writer) error {
+	start := time.Now()
+	last := time.Time{}
 	for ctx.Err() == nil {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/api/v1/admin/jobs/"+started.ID, nil)
-		req.Header.Set("Authorization", "Bearer "+token)
-		resp, err := client.Do(req)
-		if err == nil {
-			var job struct{ State, Error string }
-			_ = json.NewDecoder(resp.Body).Decode(&job)
-			resp.Body.Close()
-			if job.State == "done" {
-				return fmt.Sprintf("done in %s (swapped while serving)", time.Since(t0).Round(time.Millisecond))
+		j, err := jobStatus(ctx, client, base, token, id)
+		if err != nil {
+			return err
+		}
+		if j.State != "running" {
+			return fmt.Errorf("the rebuild ended (%s %s) before the load could start: use a larger corpus", j.State, j.Error)
+		}
+		if j.FilesDone > 0 && j.FilesTotal > 0 {
+			rate := float64(j.FilesDone) / time.Since(start).Seconds()
+			left := time.Duration(float64(j.FilesTotal-j.FilesDone)/rate) * time.Second
+			if time.Since(last) > 10*time.Second {
+				fmt.Fprintf(log, "rebuild: %d/%d files, about %s left\n", j.FilesDone, j.FilesTotal, left.Round(time.Second))
+				last = time.Now()
 			}
-			if job.State == "failed" {
-				return "failed: " + job.Error
+			if left <= lead {
+				return nil
 			}
 		}
-		time.Sleep(250 * time.Millisecond)
+		time.Sleep(500 * time.Millisecond)
 	}
-	return fmt.Sprintf("still running when the load ended (%s in)", time.Since(t0).Round(time.Second))
+	return ctx.Err()
+}
+
+// followJob waits for a job to end and returns when and how.
+func followJob(ctx context.Context, client *http.Client, base, token, id string) (time.Time, string) {
+	for ctx.Err() == nil {
+		j, err := jobStatus(ctx, client, base, token, id)
+		if err == nil && j.State != "running" {
+			if j.State == "done" {
+				return time.Now(), "rebuilt and swapped"
+			}
+			return time.Now(), "failed (" + j.Error + ")"
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	return time.Now(), "interrupted"
 }
 
 // processHWM reads a process's peak resident memory (VmHWM), in bytes.
