@@ -157,7 +157,10 @@ func runLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer) e
 					if lctx.Err() != nil {
 						return
 					}
-					kind = "transport: " + firstWords(err.Error(), 6)
+					kind = "transport: " + firstWords(err.Error(), 4)
+					if strings.Contains(err.Error(), "Client.Timeout") {
+						kind = "client timeout (30 s)"
+					}
 				default:
 					_, _ = io.Copy(io.Discard, resp.Body)
 					resp.Body.Close()
