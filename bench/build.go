@@ -19,13 +19,19 @@ import (
 
 // buildResult is what a child reports of its build.
 type buildResult struct {
-	Engine     string        `json:"engine"`
-	Dir        string        `json:"dir"`
-	Versions   int           `json:"versions"`
-	Wall       time.Duration `json:"wall"` // the engine's own work: decoding the input is not timed
-	CPU        time.Duration `json:"cpu"`  // user+system of the whole child, decoding included
-	PeakRSS    int64         `json:"peak_rss"`
-	IndexBytes int64         `json:"index_bytes"`
+	Engine   string        `json:"engine"`
+	Dir      string        `json:"dir"`
+	Versions int           `json:"versions"`
+	Wall     time.Duration `json:"wall"` // the engine's own work: decoding the input is not timed
+	CPU      time.Duration `json:"cpu"`  // user+system of the whole child, decoding included
+	PeakRSS  int64         `json:"peak_rss"`
+	// PeakAnon and PeakFile split the peak, sampled every 100 ms: bleve
+	// maps its segment files, and VmHWM counts the pages of the segments a
+	// merge reads (file-backed, which the kernel may drop at will) with the
+	// heap (anonymous).
+	PeakAnon   int64 `json:"peak_anon"`
+	PeakFile   int64 `json:"peak_file"`
+	IndexBytes int64 `json:"index_bytes"`
 }
 
 // chunk is how many parsed documents a child decodes before handing them
@@ -63,8 +69,9 @@ func buildInChild(engine string, pc *parsedCorpus, o options) (*buildResult, err
 	if err := json.Unmarshal(b, &r); err != nil {
 		return nil, err
 	}
-	logf("build: %s: %d versions in %s (%.0f docs/s), CPU %s, peak RSS %d MB, index %d MB", engine, r.Versions,
-		r.Wall.Round(time.Millisecond), float64(r.Versions)/r.Wall.Seconds(), r.CPU.Round(time.Millisecond), r.PeakRSS>>20, r.IndexBytes>>20)
+	logf("build: %s: %d versions in %s (%.0f docs/s), CPU %s, peak RSS %d MB (sampled peaks: anonymous %d MB, file-backed %d MB), index %d MB",
+		engine, r.Versions, r.Wall.Round(time.Millisecond), float64(r.Versions)/r.Wall.Seconds(), r.CPU.Round(time.Millisecond),
+		r.PeakRSS>>20, r.PeakAnon>>20, r.PeakFile>>20, r.IndexBytes>>20)
 	return &r, nil
 }
 
@@ -93,6 +100,7 @@ func runChild(engine, docs, out, result string, o options) error {
 		return fmt.Errorf("unknown engine %q", engine)
 	}
 	r := buildResult{Engine: engine, Dir: out}
+	stopSampling := sampleRSS(&r)
 	start := time.Now()
 	if err := b.open(out); err != nil {
 		return err
@@ -127,6 +135,7 @@ func runChild(engine, docs, out, result string, o options) error {
 	}
 	r.Wall += time.Since(start)
 	r.CPU = cpuTime()
+	stopSampling()
 	r.PeakRSS = peakRSS()
 	r.IndexBytes = dirSize(out)
 	bs, _ := json.Marshal(r)
@@ -195,6 +204,48 @@ func peakRSS() int64 {
 		}
 	}
 	return 0
+}
+
+// sampleRSS records the peaks of RssAnon and RssFile until stopped.
+func sampleRSS(r *buildResult) (stop func()) {
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(100 * time.Millisecond)
+		defer t.Stop()
+		for {
+			anon, file := rssParts()
+			r.PeakAnon, r.PeakFile = max(r.PeakAnon, anon), max(r.PeakFile, file)
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
+}
+
+func rssParts() (anon, file int64) {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0, 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		k, v, ok := strings.Cut(line, ":")
+		if !ok {
+			continue
+		}
+		kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+		switch k {
+		case "RssAnon":
+			anon = kb << 10
+		case "RssFile":
+			file = kb << 10
+		}
+	}
+	return anon, file
 }
 
 func dirSize(dir string) int64 {

@@ -293,8 +293,9 @@ func printTable(w io.Writer, o options, pc *parsedCorpus, null, gb, fts *buildRe
 		ratio(cpu(gb).Seconds(), cpu(fts).Seconds()))
 	gi, fi := float64(gb.IndexBytes)/float64(pc.TextBytes), float64(fts.IndexBytes)/float64(pc.TextBytes)
 	fmt.Fprintf(bw, "| index bytes per text byte | %.2f | %.2f | %s | ≤ 1.5 | %s |\n", gi, fi, ratio(gi, fi), mark(gi <= 1.5))
-	fmt.Fprintf(bw, "| peak RSS while indexing, MB | %d | %d | %s | ≤ 1024 | %s |\n", gb.PeakRSS>>20, fts.PeakRSS>>20,
+	fmt.Fprintf(bw, "| peak RSS while indexing (VmHWM), MB | %d | %d | %s | ≤ 1024 | %s |\n", gb.PeakRSS>>20, fts.PeakRSS>>20,
 		ratio(float64(gb.PeakRSS), float64(fts.PeakRSS)), mark(gb.PeakRSS <= 1<<30))
+	fmt.Fprintf(bw, "| of it at most: anonymous · file-backed, MB | %d · %d | %d · %d | | | |\n", gb.PeakAnon>>20, gb.PeakFile>>20, fts.PeakAnon>>20, fts.PeakFile>>20)
 	targets := [][2]float64{{0.15, 0.5}, {0.2, 0.5}, {1.0, 0.5}}
 	for m, name := range modeNames {
 		g50, f50 := qr.gb[m].pct(0.5), qr.fts[m].pct(0.5)
