@@ -29,8 +29,8 @@ type passageRef struct {
 }
 
 // The stored passage map is one record per passage, fields apart by \x1f,
-// records by \x1e: decoding it for every hit of a page must be cheap, and
-// this is several times cheaper than JSON.
+// records by \x1e: it is decoded for every hit of a page, so it is split
+// on separator bytes rather than parsed as JSON.
 const (
 	pmapField  = "\x1f"
 	pmapRecord = "\x1e"

@@ -228,11 +228,11 @@ func (ix *Index) versionsOfSymbols(ctx context.Context, symbols []string) (map[s
 }
 
 // packSource deflates the JSON of a version for storing. The parsed
-// structure repeats the text with its references and takes 1.7x the text
-// as JSON; bleve's own snappy compression of stored fields left it at
-// about half the index (and rewrote it at every merge). Deflated at the
-// fastest level it is about 5x smaller. The zero byte that starts it
-// tells it from plain JSON.
+// structure repeats the text with its references: 1.68x the text as JSON,
+// 0.46x deflated at the fastest level, which bleve's own snappy
+// compression of stored fields does not approach (index of 1,000
+// generated versions: 2.05x -> 1.94x the text). The zero byte that starts
+// it tells it from plain JSON.
 func packSource(src []byte) string {
 	var b bytes.Buffer
 	b.Grow(len(src)/4 + 64)
