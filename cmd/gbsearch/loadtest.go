@@ -41,7 +41,8 @@ func runLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	conns := fs.Int("c", 50, "concurrent connections")
 	dur := fs.Duration("d", 60*time.Second, "duration of the load")
 	maxRequests := fs.Int("n", 2_000_000, "stop after this many requests")
-	swap := fs.Bool("swap", true, "run a full rebuild so that its swap falls inside the load: the load starts when the rebuild is about 20 s from done")
+	swap := fs.Bool("swap", true, "run a full rebuild so that its swap falls inside the load: the load starts when the rebuild has read 98% of its files and lasts until 10 s after the swap (at least -d, at most -max-d)")
+	maxDur := fs.Duration("max-d", 5*time.Minute, "longest the load may last while it waits for the swap")
 	seed := fs.Uint64("seed", 1, "seed of the query mix")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -108,7 +109,7 @@ func runLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		if err != nil {
 			return err
 		}
-		if err := waitNearlyDone(ctx, client, base, token, jobID, 20*time.Second, stderr); err != nil {
+		if err := waitNearlyDone(ctx, client, base, token, jobID, stderr); err != nil {
 			return err
 		}
 		rebuildDone.Add(1)
@@ -120,8 +121,31 @@ func runLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			rebuild = fmt.Sprintf("%s %s into the load", state, done.Sub(loadStart).Round(100*time.Millisecond))
 		}()
 	}
-	lctx, cancel := context.WithTimeout(ctx, *dur)
+	// the load lasts -d, or until 10 s after the swap when the rebuild,
+	// slowed by the load itself, ends later; never more than -max-d
+	lctx, cancel := context.WithTimeout(ctx, *maxDur)
 	defer cancel()
+	swapped := make(chan struct{})
+	go func() { rebuildDone.Wait(); close(swapped) }()
+	go func() {
+		select {
+		case <-time.After(*dur):
+		case <-lctx.Done():
+			return
+		}
+		if *swap {
+			select {
+			case <-swapped:
+			case <-lctx.Done():
+				return
+			}
+			select {
+			case <-time.After(10 * time.Second):
+			case <-lctx.Done():
+			}
+		}
+		cancel()
+	}()
 	loadStartMu.Lock()
 	loadStart = time.Now()
 	start := loadStart
@@ -364,9 +388,11 @@ func jobStatus(ctx context.Context, client *http.Client, base, token, id string)
 	return jobState{j.State, j.Error, j.FilesDone, j.FilesTotal}, err
 }
 
-// waitNearlyDone waits until a job's rate says it ends within lead.
-func waitNearlyDone(ctx context.Context, client *http.Client, base, token, id string, lead time.Duration, log io.Writer) error {
-	start := time.Now()
+// waitNearlyDone waits until a rebuild has read 98% of its files: what is
+// left (the last files, the final commit, the checks, the swap) then
+// happens under the load. Searches take the CPU from a rebuild in the same
+// process, so starting earlier would only stretch the rebuild.
+func waitNearlyDone(ctx context.Context, client *http.Client, base, token, id string, log io.Writer) error {
 	last := time.Time{}
 	for ctx.Err() == nil {
 		j, err := jobStatus(ctx, client, base, token, id)
@@ -376,18 +402,14 @@ func waitNearlyDone(ctx context.Context, client *http.Client, base, token, id st
 		if j.State != "running" {
 			return fmt.Errorf("the rebuild ended (%s %s) before the load could start: use a larger corpus", j.State, j.Error)
 		}
-		if j.FilesDone > 0 && j.FilesTotal > 0 {
-			rate := float64(j.FilesDone) / time.Since(start).Seconds()
-			left := time.Duration(float64(j.FilesTotal-j.FilesDone)/rate) * time.Second
-			if time.Since(last) > 10*time.Second {
-				fmt.Fprintf(log, "rebuild: %d/%d files, about %s left\n", j.FilesDone, j.FilesTotal, left.Round(time.Second))
-				last = time.Now()
-			}
-			if left <= lead {
-				return nil
-			}
+		if time.Since(last) > 10*time.Second {
+			fmt.Fprintf(log, "rebuild: %d/%d files\n", j.FilesDone, j.FilesTotal)
+			last = time.Now()
 		}
-		time.Sleep(500 * time.Millisecond)
+		if j.FilesTotal > 0 && j.FilesDone*100 >= j.FilesTotal*98 {
+			return nil
+		}
+		time.Sleep(250 * time.Millisecond)
 	}
 	return ctx.Err()
 }
