@@ -91,8 +91,22 @@ func Open(dir string) (*Index, error) {
 func runtimeConfig() map[string]any {
 	return map[string]any{
 		"bolt_timeout": openTimeout.String(),
+		"scorchMergePlanOptions": map[string]any{
+			"MaxSegmentSize": maxSegmentDocs,
+		},
 	}
 }
+
+// maxSegmentDocs caps the documents (bleve's: searchable documents, their
+// texts, versions and file records) of a segment that merging produces.
+// A merge reads its input segments through mmap, and every page it touches
+// counts in the process's memory until the inputs are closed: with bleve's
+// default cap (5,000,000 documents, 4 GiB files) a build of 100,000
+// generated versions ended in a merge of 2.96 GB and peaked at 3,657 MB
+// RSS. At 40,000 documents (~400 MB segments of ~20 KB versions) the same
+// build peaked at 863 MB (412 MB anonymous, 492 MB file-backed), at the
+// price of more segments for each search to visit (17 at 100,000).
+const maxSegmentDocs = 40000
 
 // Path is the index directory.
 func (ix *Index) Path() string { return ix.path }
