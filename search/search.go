@@ -360,18 +360,19 @@ func normaliseFilterValue(facet, v string) string {
 }
 
 func facetValues(fr *bleveFacetResult, selected []string) []FacetValue {
-	var out []FacetValue
-	if fr == nil || fr.Terms == nil {
-		return out
-	}
+	// never nil: a facet without values is an empty list to API clients,
+	// not null
+	out := []FacetValue{}
 	sel := map[string]bool{}
 	for _, s := range selected {
 		sel[s] = true
 	}
 	seen := map[string]bool{}
-	for _, t := range fr.Terms.Terms() {
-		out = append(out, FacetValue{Value: t.Term, Count: t.Count, Selected: sel[t.Term]})
-		seen[t.Term] = true
+	if fr != nil && fr.Terms != nil {
+		for _, t := range fr.Terms.Terms() {
+			out = append(out, FacetValue{Value: t.Term, Count: t.Count, Selected: sel[t.Term]})
+			seen[t.Term] = true
+		}
 	}
 	// a selected value beyond the top N still shows, so it can be unselected
 	for _, s := range selected {

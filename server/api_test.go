@@ -48,6 +48,10 @@ func TestAPI(t *testing.T) {
 		{"/api/v1/search?q=" + url.QueryEscape(long), 400, []string{`at most 1000`}},
 		{"/api/v1/search?q=x&size=101", 400, []string{`size`}},
 		{"/api/v1/search?q=(a", 400, []string{`"error":"bad query"`, `"position":`}},
+		// the response echoes the size used, and a facet without values is
+		// an empty list, never null
+		{"/api/v1/search?q=migration", 200, []string{`"size":10,`}},
+		{"/api/v1/search?q=zzzzqqq&lang=fr", 200, []string{`"total":0`, `"kind":[]`, `"lang":[{"value":"fr","count":0,"selected":true}]`}},
 		{"/api/v1/openapi.json", 200, []string{`"openapi": "3.0.3"`}},
 		{"/api/v1/nope", 404, []string{`"error":"not found"`}},
 	}

@@ -335,6 +335,10 @@ func (s *Server) runSearch(r *http.Request) (search.Request, *search.Result, err
 	if err != nil {
 		return req, nil, err
 	}
+	// the defaults filled here are what the response echoes (size 10, not 0)
+	if err := req.Validate(); err != nil {
+		return req, nil, err
+	}
 	start := time.Now()
 	res, err := s.searcher.Search(r.Context(), req)
 	if err != nil {
