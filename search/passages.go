@@ -361,11 +361,22 @@ func symbolMarks(text string, symbols []string) []span {
 			if i < 0 {
 				break
 			}
-			marks = append(marks, span{off + i, off + i + len(ls)})
-			off += i + len(ls)
+			start, end := off+i, off+i+len(ls)
+			off = end
+			// whole symbols only: C189 is not in C1890, nor No. 18 in
+			// No. 189
+			if start > 0 && isAlnum(lower[start-1]) && isAlnum(lower[start]) ||
+				end < len(lower) && isAlnum(lower[end]) && isAlnum(lower[end-1]) {
+				continue
+			}
+			marks = append(marks, span{start, end})
 		}
 	}
 	return marks
+}
+
+func isAlnum(b byte) bool {
+	return b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z'
 }
 
 // render returns text, or its best window of about maxLen characters,
@@ -494,7 +505,7 @@ func symbolSpellings(symbols []string) []string {
 	for _, s := range symbols {
 		out = append(out, s)
 		if sym, err := indexer.ParseSymbol(s); err == nil && sym.Kind == indexer.RefILOInstrument {
-			out = append(out, fmt.Sprintf("No. %d)", sym.Number), fmt.Sprintf("No.%d)", sym.Number))
+			out = append(out, fmt.Sprintf("No. %d", sym.Number), fmt.Sprintf("No.%d", sym.Number))
 		}
 	}
 	return out

@@ -491,3 +491,27 @@ func TestPagingAcrossRescoreWindow(t *testing.T) {
 		t.Errorf("%d results paged, %d matching, %d distinct", len(byFrom), total.Total, len(dedupe(byFrom)))
 	}
 }
+
+func TestSymbolMarks(t *testing.T) {
+	tests := []struct {
+		text    string
+		symbols []string
+		want    []string
+	}{
+		{"the Domestic Workers Convention, 2011 (No. 189), and", []string{"C189"}, []string{"No. 189"}},
+		{"Conventions (No.189) and (No. 1890)", []string{"C189"}, []string{"No.189"}},
+		{"see GB.319/POL/2 and GB.319/POL/20", []string{"GB.319/POL/2"}, []string{"GB.319/POL/2"}},
+		{"C189, not AC189 nor C1890", []string{"C189"}, []string{"C189"}},
+		{"UN doc. A/RES/67/219 (26 March 2013)", []string{"A/RES/67/219"}, []string{"A/RES/67/219"}},
+		{"no symbols asked", nil, nil},
+	}
+	for _, tc := range tests {
+		var got []string
+		for _, m := range symbolMarks(tc.text, tc.symbols) {
+			got = append(got, tc.text[m.start:m.end])
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("symbolMarks(%q, %q) = %q, want %q", tc.text, tc.symbols, got, tc.want)
+		}
+	}
+}

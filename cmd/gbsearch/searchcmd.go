@@ -52,7 +52,11 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		enc.SetIndent("", "  ")
 		return enc.Encode(res)
 	}
-	fmt.Fprintf(stdout, "%d documents match %q (%s)\n", res.Total, q, res.Took.Round(1000))
+	if res.Total == 1 {
+		fmt.Fprintf(stdout, "1 document matches %q (%s)\n", q, res.Took.Round(1000))
+	} else {
+		fmt.Fprintf(stdout, "%d documents match %q (%s)\n", res.Total, q, res.Took.Round(1000))
+	}
 	for _, w := range res.Warnings {
 		fmt.Fprintf(stdout, "note: %s\n", w)
 	}
