@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -459,5 +460,52 @@ func TestIndexCommand(t *testing.T) {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, out.String())
 		}
+	}
+}
+
+func TestServeCorpora(t *testing.T) {
+	tmp := t.TempDir()
+	withIndex := filepath.Join(tmp, "with-index")
+	if err := os.MkdirAll(withIndex, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// a pointer to a served index is what makes an index "there"
+	if err := os.WriteFile(filepath.Join(withIndex, "CURRENT"), []byte("idx-1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	corpusDir := filepath.Join(tmp, "corpus")
+	if err := os.Mkdir(corpusDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	missing := filepath.Join(tmp, "no-corpus")
+	tests := []struct {
+		name       string
+		given      multiFlag
+		defaultDir string
+		indexDir   string
+		want       multiFlag
+		wantErr    string
+	}{
+		{"given corpora win", multiFlag{"a", "b"}, corpusDir, withIndex, multiFlag{"a", "b"}, ""},
+		{"default folder when it is there", nil, corpusDir, filepath.Join(tmp, "empty"), multiFlag{corpusDir}, ""},
+		{"an existing index needs no corpus", nil, missing, withIndex, nil, ""},
+		{"no index and no corpus", nil, missing, filepath.Join(tmp, "empty"), nil, "give -corpus DIR"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := serveCorpora(tc.given, tc.defaultDir, tc.indexDir)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("err = %v, want one saying %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("corpora = %q, want %q", got, tc.want)
+			}
+		})
 	}
 }

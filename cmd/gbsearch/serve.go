@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"sync"
 	"time"
 
@@ -36,13 +37,17 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if len(corpora) == 0 {
-		corpora = multiFlag{"corpus"}
+	corpora, err := serveCorpora(corpora, "corpus", *indexDir)
+	if err != nil {
+		return err
 	}
 	if *watchDir != "" {
 		corpora = append(corpora, *watchDir)
 	}
 	logger := newLogger(stderr, *logLevel)
+	if len(corpora) == 0 {
+		logger.Info("serving the index as it is: no corpus folder to rebuild it from (give -corpus DIR for rebuilds)")
+	}
 	b, err := newBuilder(*indexDir, corpora, logger)
 	if err != nil {
 		return err
@@ -259,4 +264,21 @@ func (a *app) followPointer(ctx context.Context, every time.Duration) {
 		}
 		a.mu.Unlock()
 	}
+}
+
+// serveCorpora returns the corpora serve builds from: the ones given, or
+// else the default folder. Serving an index that exists needs no corpus,
+// so a missing default folder is no error then (gbsearch serve -index DIR
+// run from anywhere); without an index it is, and says what to give.
+func serveCorpora(given multiFlag, defaultDir, indexDir string) (multiFlag, error) {
+	if len(given) > 0 {
+		return given, nil
+	}
+	if st, err := os.Stat(defaultDir); err == nil && st.IsDir() {
+		return multiFlag{defaultDir}, nil
+	}
+	if p, err := (search.Dir{Root: indexDir}).CurrentPath(); err == nil && p != "" {
+		return nil, nil
+	}
+	return nil, fmt.Errorf("no index in %s and no corpus folder %q to build one from: give -corpus DIR", indexDir, defaultDir)
 }
