@@ -392,6 +392,10 @@ func facetValueLabel(facet, value string) string {
 		return langName(value)
 	case "kind":
 		return kindLabel(value)
+	case "cites":
+		// instrument keys join words with "_" (ILO_Constitution); the
+		// filter keeps the key, the reader gets words
+		return strings.ReplaceAll(value, "_", " ")
 	}
 	return value
 }

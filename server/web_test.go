@@ -218,3 +218,18 @@ func TestSplitCallouts(t *testing.T) {
 		}
 	}
 }
+
+func TestFacetValueLabel(t *testing.T) {
+	tests := []struct{ facet, value, want string }{
+		{"cites", "ILO_Constitution", "ILO Constitution"},
+		{"cites", "C189", "C189"},
+		{"lang", "fr", "Français"},
+		{"kind", "gb-document", "GB document"},
+		{"author", "WORK_QUALITY", "WORK_QUALITY"},
+	}
+	for _, tc := range tests {
+		if got := facetValueLabel(tc.facet, tc.value); got != tc.want {
+			t.Errorf("facetValueLabel(%q, %q) = %q, want %q", tc.facet, tc.value, got, tc.want)
+		}
+	}
+}
