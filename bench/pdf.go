@@ -59,14 +59,7 @@ func runPDF(ctx context.Context, o options) error {
 			pages = len(c.Pages)
 			var b strings.Builder
 			for _, p := range c.Pages {
-				for _, l := range p.Lines {
-					b.WriteString(l.Text)
-					b.WriteByte('\n')
-				}
-				for _, n := range p.Notes {
-					b.WriteString(n.Text)
-					b.WriteByte('\n')
-				}
+				b.WriteString(p.Text())
 				for _, l := range p.Furniture {
 					b.WriteString(l)
 					b.WriteByte('\n')

@@ -44,6 +44,23 @@ type Page struct {
 	Err string `json:"error,omitempty"`
 }
 
+// Text is the page's body lines and footnotes, one per line: the text its
+// quality is measured on.
+func (p *Page) Text() string {
+	var b strings.Builder
+	for _, l := range p.Lines {
+		if l.Text != "" {
+			b.WriteString(l.Text)
+			b.WriteByte('\n')
+		}
+	}
+	for _, n := range p.Notes {
+		b.WriteString(n.Text)
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
 // Line is a line of body text (PDF, OCR) or a whole paragraph (DOCX).
 type Line struct {
 	Text string `json:"text"`

@@ -100,7 +100,6 @@ func ExtractDOCX(ctx context.Context, r io.ReaderAt, size int64) (c *Content, er
 	}
 	page := Page{Number: 1}
 	ordinal := map[string]int{}
-	var text strings.Builder
 	for _, p := range paras {
 		t := p.text
 		// replace the reference placeholders with numbered callouts
@@ -122,12 +121,8 @@ func ExtractDOCX(ctx context.Context, r io.ReaderAt, size int64) (c *Content, er
 			continue
 		}
 		page.Lines = append(page.Lines, line)
-		text.WriteString(line.Text + "\n")
 	}
-	for _, n := range page.Notes {
-		text.WriteString(n.Text + "\n")
-	}
-	page.Quality = Quality(text.String())
+	page.Quality = Quality(page.Text())
 	return &Content{Format: "docx", Pages: []Page{page}}, nil
 }
 

@@ -30,7 +30,6 @@ func ExtractHTML(ctx context.Context, r io.ReaderAt, size int64) (*Content, erro
 		return nil, fmt.Errorf("%w: html: %w", ErrExtract, err)
 	}
 	p := Page{Number: 1}
-	var all strings.Builder
 	var cur strings.Builder
 	var curLinks []Link
 	headings := 0 // h1-h6 elements open: text read now is heading text
@@ -38,7 +37,6 @@ func ExtractHTML(ctx context.Context, r io.ReaderAt, size int64) (*Content, erro
 		t := strings.Join(strings.Fields(cur.String()), " ")
 		if t != "" {
 			p.Lines = append(p.Lines, Line{Text: t, Block: true, Heading: headings > 0, Links: curLinks})
-			all.WriteString(t + "\n")
 		}
 		cur.Reset()
 		curLinks = nil
@@ -102,7 +100,7 @@ func ExtractHTML(ctx context.Context, r io.ReaderAt, size int64) (*Content, erro
 	if title := strings.Join(strings.Fields(titleOf(root)), " "); title != "" {
 		p.Lines = append([]Line{{Text: title, Heading: true, Block: true}}, p.Lines...)
 	}
-	p.Quality = Quality(all.String())
+	p.Quality = Quality(p.Text())
 	return &Content{Format: "html", Pages: []Page{p}}, nil
 }
 

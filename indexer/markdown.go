@@ -37,7 +37,6 @@ func ExtractMarkdown(ctx context.Context, r io.ReaderAt, size int64) (*Content, 
 		return nil, err
 	}
 	p := Page{Number: 1}
-	var all strings.Builder
 	inFence := false
 	for _, raw := range strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n") {
 		t := strings.TrimSpace(raw)
@@ -73,9 +72,8 @@ func ExtractMarkdown(ctx context.Context, r io.ReaderAt, size int64) (*Content, 
 		}
 		line.Text = t
 		p.Lines = append(p.Lines, line)
-		all.WriteString(t + "\n")
 	}
-	p.Quality = Quality(all.String())
+	p.Quality = Quality(p.Text())
 	return &Content{Format: "md", Pages: []Page{p}}, nil
 }
 

@@ -635,16 +635,7 @@ func (d *pageDraft) finish(rp *rawPage, body float64, v *vocab) indexer.Page {
 		}
 		p.Notes = append(p.Notes, indexer.Note{Number: n.number, Label: n.label, Text: strings.Join(parts, " ")})
 	}
-	var all strings.Builder
-	for _, l := range p.Lines {
-		all.WriteString(l.Text)
-		all.WriteByte('\n')
-	}
-	for _, n := range p.Notes {
-		all.WriteString(n.Text)
-		all.WriteByte('\n')
-	}
-	p.Quality = indexer.Quality(all.String())
+	p.Quality = indexer.Quality(p.Text())
 	return p
 }
 
