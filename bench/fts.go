@@ -12,6 +12,7 @@ import (
 	_ "modernc.org/sqlite" // registers the "sqlite" driver (pure Go)
 
 	"gbsearch/indexer"
+	"gbsearch/search"
 )
 
 type docT = indexer.Document
@@ -93,7 +94,7 @@ func (f *ftsBuilder) flush() error {
 	}
 	vs := f.cur
 	f.cur = nil
-	sort.SliceStable(vs, func(i, j int) bool { return langRank(vs[i].Language) < langRank(vs[j].Language) })
+	search.SortVersions(vs)
 	p := vs[0]
 	langs := map[string]bool{}
 	var titles, bodies []string
@@ -168,20 +169,6 @@ func (f *ftsBuilder) close(context.Context) error {
 		return err
 	}
 	return f.db.Close()
-}
-
-// langRank orders versions as gbsearch does: English speaks for the
-// document, then French, then Spanish.
-func langRank(l string) int {
-	switch l {
-	case "en":
-		return 0
-	case "fr":
-		return 1
-	case "es":
-		return 2
-	}
-	return 3
 }
 
 // ftsQuerier runs the three kinds of query against the FTS5 index.

@@ -3,7 +3,6 @@ package search
 import (
 	"context"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -176,7 +175,7 @@ func BenchmarkWriter(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.StopTimer()
-		b.ReportMetric(float64(dirSize(dir))/float64(size), "index/text")
+		b.ReportMetric(float64(ix.SizeBytes())/float64(size), "index/text")
 		os.RemoveAll(dir)
 		b.StartTimer()
 	}
@@ -194,19 +193,6 @@ func cpuTime() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-func dirSize(dir string) int64 {
-	var n int64
-	_ = filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			if info, err := d.Info(); err == nil {
-				n += info.Size()
-			}
-		}
-		return nil
-	})
-	return n
 }
 
 // benchWords draws query words and phrases from the generated text: words

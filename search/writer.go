@@ -183,7 +183,7 @@ func (w *Writer) versionsOf(symbol string, stored []*indexer.Document) []*indexe
 		}
 		out = append(out, d)
 	}
-	sort.Slice(out, func(i, j int) bool { return langRank(out[i].Language) < langRank(out[j].Language) })
+	SortVersions(out)
 	return out
 }
 
@@ -260,8 +260,13 @@ func unpackSource(s string) ([]byte, error) {
 	return io.ReadAll(flate.NewReader(strings.NewReader(s[1:])))
 }
 
-// langRank orders versions: the English one, when there is one, speaks for
-// the document (title, metadata), then French, then Spanish.
+// SortVersions orders the language versions of a document as the index
+// does: the English one, when there is one, speaks for the document (title,
+// metadata), then French, then Spanish, then the others in their order.
+func SortVersions(vs []*indexer.Document) {
+	sort.SliceStable(vs, func(i, j int) bool { return langRank(vs[i].Language) < langRank(vs[j].Language) })
+}
+
 func langRank(l string) int {
 	switch l {
 	case "en":
@@ -521,7 +526,7 @@ func (ix *Index) Versions(ctx context.Context, symbol string) ([]*indexer.Docume
 		}
 		out = append(out, d)
 	}
-	sort.Slice(out, func(i, j int) bool { return langRank(out[i].Language) < langRank(out[j].Language) })
+	SortVersions(out)
 	return out, nil
 }
 
