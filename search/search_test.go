@@ -297,29 +297,7 @@ func TestPaging(t *testing.T) {
 	ix, _ := realIndex(t)
 	for _, sortBy := range []string{"relevance", "date", "symbol"} {
 		t.Run(sortBy, func(t *testing.T) {
-			var byFrom, byAfter []string
-			for from := 0; ; from += 7 {
-				res, err := ix.Search(t.Context(), Request{Query: "labour", Sort: sortBy, From: from, Size: 7, NoFacets: true, NoPassages: true})
-				if err != nil {
-					t.Fatal(err)
-				}
-				byFrom = append(byFrom, hitSymbols(res.Hits)...)
-				if len(res.Hits) < 7 {
-					break
-				}
-			}
-			after := ""
-			for {
-				res, err := ix.Search(t.Context(), Request{Query: "labour", Sort: sortBy, After: after, Size: 7, NoFacets: true, NoPassages: true})
-				if err != nil {
-					t.Fatal(err)
-				}
-				byAfter = append(byAfter, hitSymbols(res.Hits)...)
-				if res.Next == "" {
-					break
-				}
-				after = res.Next
-			}
+			byFrom, byAfter := pageThrough(t, ix, Request{Query: "labour", Sort: sortBy, Size: 7})
 			if !slices.Equal(byFrom, byAfter) {
 				t.Errorf("from/size %v\nafter     %v", byFrom, byAfter)
 			}
@@ -458,29 +436,7 @@ func TestPagingAcrossRescoreWindow(t *testing.T) {
 	rescoreWindow = 9
 	defer func() { rescoreWindow = old }()
 	q := "social security" // two words side by side: a rescore clause
-	var byFrom, byAfter []string
-	for from := 0; ; from += 4 {
-		res, err := ix.Search(t.Context(), Request{Query: q, From: from, Size: 4, NoFacets: true, NoPassages: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		byFrom = append(byFrom, hitSymbols(res.Hits)...)
-		if len(res.Hits) < 4 {
-			break
-		}
-	}
-	after := ""
-	for {
-		res, err := ix.Search(t.Context(), Request{Query: q, After: after, Size: 4, NoFacets: true, NoPassages: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		byAfter = append(byAfter, hitSymbols(res.Hits)...)
-		if res.Next == "" {
-			break
-		}
-		after = res.Next
-	}
+	byFrom, byAfter := pageThrough(t, ix, Request{Query: q, Size: 4})
 	all, total := searchAll(t, ix, Request{Query: q})
 	if !slices.Equal(byFrom, byAfter) {
 		t.Errorf("from/size %v\nafter     %v", byFrom, byAfter)
@@ -514,4 +470,34 @@ func TestSymbolMarks(t *testing.T) {
 			t.Errorf("symbolMarks(%q, %q) = %q, want %q", tc.text, tc.symbols, got, tc.want)
 		}
 	}
+}
+
+// pageThrough reads every page of r (its query, sort and size) twice: by
+// from/size and by the after cursor, and returns the symbols of each.
+func pageThrough(t *testing.T, ix *Index, r Request) (byFrom, byAfter []string) {
+	t.Helper()
+	r.NoFacets, r.NoPassages = true, true
+	for r.From = 0; ; r.From += r.Size {
+		res, err := ix.Search(t.Context(), r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		byFrom = append(byFrom, hitSymbols(res.Hits)...)
+		if len(res.Hits) < r.Size {
+			break
+		}
+	}
+	r.From = 0
+	for {
+		res, err := ix.Search(t.Context(), r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		byAfter = append(byAfter, hitSymbols(res.Hits)...)
+		if res.Next == "" {
+			break
+		}
+		r.After = res.Next
+	}
+	return byFrom, byAfter
 }
