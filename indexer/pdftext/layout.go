@@ -224,28 +224,26 @@ func sameLine(a, b *chunk) bool {
 // superscript or subscript next to it.
 func satellite(s, l *chunk) bool {
 	ls := l.sz()
-	if s.sz() > smallRatio*ls {
-		return false
-	}
-	d := s.base - l.base
-	if d < -0.35*ls || d > 0.75*ls {
-		return false
-	}
-	return s.x0 >= l.x1-0.5*ls && s.x0 <= l.x1+1.5*ls
+	return ridesOn(s, l) && s.x0 >= l.x1-0.5*ls && s.x0 <= l.x1+1.5*ls
 }
 
 // leadingSatellite reports whether s, painted just before l, is a small
 // run opening l: a footnote number before the note's text.
 func leadingSatellite(s, l *chunk) bool {
 	ls := l.sz()
+	return ridesOn(s, l) && s.x1 <= l.x0+0.5*ls && s.x1 >= l.x0-3*ls
+}
+
+// ridesOn reports whether s is small beside line l and its baseline near
+// l's (from a subscript's drop to a superscript's rise), wherever it is
+// along the line.
+func ridesOn(s, l *chunk) bool {
+	ls := l.sz()
 	if s.sz() > smallRatio*ls {
 		return false
 	}
 	d := s.base - l.base
-	if d < -0.35*ls || d > 0.75*ls {
-		return false
-	}
-	return s.x1 <= l.x0+0.5*ls && s.x1 >= l.x0-3*ls
+	return d >= -0.35*ls && d <= 0.75*ls
 }
 
 // finishLine sorts a line's glyphs, drops overprinted duplicates (fake
