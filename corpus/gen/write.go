@@ -7,6 +7,8 @@ import (
 	"encoding/xml"
 	"fmt"
 	"strings"
+
+	"gbsearch/internal/pdfbuild"
 )
 
 func masthead(d *Doc) []string {
@@ -226,13 +228,8 @@ func writePDF(d *Doc) []byte {
 	}
 	newPage()
 
-	var buf bytes.Buffer
-	var offsets []int
-	obj := func(body string) {
-		offsets = append(offsets, buf.Len())
-		fmt.Fprintf(&buf, "%d 0 obj\n%s\nendobj\n", len(offsets), body)
-	}
-	buf.WriteString("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+	f := pdfbuild.New()
+	obj := f.Object
 	// 1 catalog, 2 pages, 3 font, 4 bold font, then page/content pairs
 	obj("<< /Type /Catalog /Pages 2 0 R >>")
 	var kids []string
@@ -274,18 +271,9 @@ func writePDF(d *Doc) []byte {
 		zw.Write(cs.Bytes())
 		zw.Close()
 		obj(fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> /Contents %d 0 R >>", 6+2*i))
-		offsets = append(offsets, buf.Len())
-		fmt.Fprintf(&buf, "%d 0 obj\n<< /Length %d /Filter /FlateDecode >>\nstream\n", len(offsets), z.Len())
-		buf.Write(z.Bytes())
-		buf.WriteString("\nendstream\nendobj\n")
+		f.Stream(" /Filter /FlateDecode", z.Bytes())
 	}
-	xref := buf.Len()
-	fmt.Fprintf(&buf, "xref\n0 %d\n0000000000 65535 f \n", len(offsets)+1)
-	for _, o := range offsets {
-		fmt.Fprintf(&buf, "%010d 00000 n \n", o)
-	}
-	fmt.Fprintf(&buf, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(offsets)+1, xref)
-	return buf.Bytes()
+	return f.Bytes()
 }
 
 // ---- DOCX ----

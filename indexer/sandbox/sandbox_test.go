@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"compress/zlib"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"gbsearch/indexer"
+	"gbsearch/internal/pdfbuild"
 	"gbsearch/internal/testutil"
 )
 
@@ -77,25 +77,13 @@ func flateBomb(t *testing.T, n int) []byte {
 	}
 	zw.Write([]byte(") Tj ET"))
 	zw.Close()
-	var b bytes.Buffer
-	var offs []int
-	obj := func(s string) { offs = append(offs, b.Len()); fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", len(offs), s) }
-	b.WriteString("%PDF-1.4\n")
-	obj("<< /Type /Catalog /Pages 2 0 R >>")
-	obj("<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
-	obj("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>")
-	offs = append(offs, b.Len())
-	fmt.Fprintf(&b, "4 0 obj\n<< /Length %d /Filter /FlateDecode >>\nstream\n", z.Len())
-	b.Write(z.Bytes())
-	b.WriteString("\nendstream\nendobj\n")
-	obj("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
-	x := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(offs)+1)
-	for _, o := range offs {
-		fmt.Fprintf(&b, "%010d 00000 n \n", o)
-	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(offs)+1, x)
-	return b.Bytes()
+	f := pdfbuild.New()
+	f.Object("<< /Type /Catalog /Pages 2 0 R >>")
+	f.Object("<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
+	f.Object("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>")
+	f.Stream(" /Filter /FlateDecode", z.Bytes())
+	f.Object("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+	return f.Bytes()
 }
 
 // TestFlateBomb: a small PDF that inflates to 900 MB is read without the
