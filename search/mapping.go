@@ -14,7 +14,7 @@ import (
 // rebuild; an index built with another version is rebuilt, not reused.
 // Version 4 dropped the passage documents: passages are cut from the
 // document's stored text where the search's term locations fall.
-const MappingVersion = "4"
+const MappingVersion = "5"
 
 // Languages with their own analysis. Documents come in English, French and
 // Spanish; Dutch is the translation mixed into the treaty sources, indexed

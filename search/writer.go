@@ -1,16 +1,12 @@
 package search
 
 import (
-	"bytes"
-	"compress/flate"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -26,9 +22,9 @@ import (
 // the same batch, so a crash (even SIGKILL) leaves all of them or none.
 type Writer struct {
 	ix *Index
-	// MaxBatchBytes commits a batch once the versions put in it weigh
-	// this much (as JSON, about 1.7x their text): batches sized by bytes
-	// keep memory bounded whatever the documents weigh.
+	// MaxBatchBytes commits a batch once the texts of the versions put
+	// in it weigh this much: batches sized by bytes keep memory bounded
+	// whatever the documents weigh.
 	MaxBatchBytes int
 	// MaxBatchAge commits a batch that has waited this long, so that a
 	// long run shows its progress in search (and a crash loses little).
@@ -44,11 +40,11 @@ type Writer struct {
 
 // NewWriter returns a writer for ix.
 func NewWriter(ix *Index) *Writer {
-	// 8 MB of versions (~180 generated ones) per batch: at 10,000
-	// versions, 2 MB batches took 86 CPU s and 47 s (peak RSS 339 MB),
-	// 8 MB 70 CPU s and 39 s (513 MB): fewer, larger segments to merge.
-	// 16 MB saved no more CPU and took 814 MB.
-	w := &Writer{ix: ix, MaxBatchBytes: 8 << 20, MaxBatchAge: 2 * time.Second}
+	// 5 MB of text (~190 generated versions, 8 MB as JSON) per batch: at
+	// 10,000 versions, batches of 2 MB of JSON took 86 CPU s and 47 s
+	// (peak RSS 339 MB), 8 MB 70 CPU s and 39 s (513 MB): fewer, larger
+	// segments to merge. 16 MB saved no more CPU and took 814 MB.
+	w := &Writer{ix: ix, MaxBatchBytes: 5 << 20, MaxBatchAge: 2 * time.Second}
 	w.reset()
 	return w
 }
@@ -62,26 +58,27 @@ func (w *Writer) reset() {
 	w.touched = map[string]bool{}
 }
 
-// Put adds or replaces a document version.
+// Put adds or replaces a document version. The version is written at the
+// next commit, with the other versions and the text of its symbol.
 func (w *Writer) Put(ctx context.Context, d *indexer.Document) error {
 	if d.ID == "" || d.Symbol == "" {
 		return fmt.Errorf("document without id or symbol (from %s)", d.Source.Path)
 	}
-	src, err := json.Marshal(d)
-	if err != nil {
-		return fmt.Errorf("encoding %s: %w", d.ID, err)
-	}
-	if err := w.batch.Index(d.ID, map[string]any{fType: typeVersion, fVersionOf: d.Symbol, fSource: packSource(src)}); err != nil {
-		return fmt.Errorf("indexing %s: %w", d.ID, err)
-	}
 	w.pending[d.ID] = d
 	delete(w.removed, d.ID)
 	w.touched[d.Symbol] = true
-	w.bytes += len(src)
+	w.bytes += batchWeight(d)
 	if w.bytes >= w.MaxBatchBytes || w.MaxBatchAge > 0 && time.Since(w.opened) > w.MaxBatchAge {
 		return w.Commit(ctx)
 	}
 	return nil
+}
+
+// batchWeight is what a version weighs in a batch: the bytes of its texts.
+func batchWeight(d *indexer.Document) int {
+	n := len(d.Title)
+	eachText(d, func(_ string, s *string) { n += len(*s) })
+	return n
 }
 
 // Remove deletes a document version and its passages.
@@ -150,12 +147,27 @@ func (w *Writer) Commit(ctx context.Context) error {
 			w.batch.Delete(textPrefix + s)
 			continue
 		}
-		doc, text := docFields(versions)
+		doc, texts, pmap := docFields(versions)
 		if err := w.batch.Index(s, doc); err != nil {
 			return fmt.Errorf("indexing %s: %w", s, err)
 		}
+		text := map[string]any{fType: typeText, fPassages: pack([]byte(pmap))}
+		for l, t := range texts {
+			text[fStoredText+l] = pack([]byte(t))
+		}
 		if err := w.batch.Index(textPrefix+s, text); err != nil {
 			return fmt.Errorf("indexing %s: %w", s, err)
+		}
+		// every version of the symbol, stored ones too: their spans point
+		// into the text just rebuilt
+		for _, d := range versions {
+			src, err := packVersion(d, texts)
+			if err != nil {
+				return err
+			}
+			if err := w.batch.Index(d.ID, map[string]any{fType: typeVersion, fVersionOf: d.Symbol, fSource: src}); err != nil {
+				return fmt.Errorf("indexing %s: %w", d.ID, err)
+			}
 		}
 	}
 	if w.batch.Size() > 0 {
@@ -187,25 +199,27 @@ func (w *Writer) versionsOf(symbol string, stored []*indexer.Document) []*indexe
 	return out
 }
 
-// versionsOfSymbols reads the stored versions of many symbols in a search
-// for each thousand of them, not one per symbol: a commit rebuilds the
-// document of every symbol it touches, and one search each was a search
-// per version indexed.
+// versionsOfSymbols reads the stored versions of many symbols, with the
+// texts they are restored from, in a search for each thousand of them, not
+// one per symbol: a commit rebuilds the document of every symbol it
+// touches, and one search each was a search per version indexed.
 func (ix *Index) versionsOfSymbols(ctx context.Context, symbols []string) (map[string][]*indexer.Document, error) {
 	out := map[string][]*indexer.Document{}
 	const chunk = 1000
 	for i := 0; i < len(symbols); i += chunk {
 		var should []query.Query
+		var tids []string
 		for _, s := range symbols[i:min(i+chunk, len(symbols))] {
 			q := bleve.NewTermQuery(s)
 			q.SetField(fVersionOf)
 			should = append(should, q)
+			tids = append(tids, textPrefix+s)
 		}
-		q := bleve.NewDisjunctionQuery(should...)
-		size := 4 * len(should)
+		q := bleve.NewDisjunctionQuery(append(should, bleve.NewDocIDQuery(tids))...)
+		size := 5 * len(should)
 		for {
 			req := bleve.NewSearchRequestOptions(q, size, 0, false)
-			req.Fields = []string{fSource}
+			req.Fields = versionFieldsToLoad
 			res, err := ix.search(ctx, req)
 			if err != nil {
 				return nil, err
@@ -214,8 +228,22 @@ func (ix *Index) versionsOfSymbols(ctx context.Context, symbols []string) (map[s
 				size = int(res.Total)
 				continue
 			}
+			texts := map[string]map[string]string{} // symbol → language → text
 			for _, h := range res.Hits {
-				d, err := decodeVersion(h)
+				if sym, ok := strings.CutPrefix(h.ID, textPrefix); ok {
+					t, err := storedTexts(h)
+					if err != nil {
+						return nil, err
+					}
+					texts[sym] = t
+				}
+			}
+			for _, h := range res.Hits {
+				if strings.HasPrefix(h.ID, textPrefix) {
+					continue
+				}
+				sym, _, _ := strings.Cut(h.ID, "@")
+				d, err := decodeVersion(h, texts[sym])
 				if err != nil {
 					return nil, err
 				}
@@ -227,37 +255,28 @@ func (ix *Index) versionsOfSymbols(ctx context.Context, symbols []string) (map[s
 	return out, nil
 }
 
-// packSource deflates the JSON of a version for storing. The parsed
-// structure repeats the text with its references: 1.68x the text as JSON,
-// 0.46x deflated at the fastest level, which bleve's own snappy
-// compression of stored fields does not approach (index of 1,000
-// generated versions: 2.05x -> 1.94x the text). The zero byte that starts
-// it tells it from plain JSON.
-func packSource(src []byte) string {
-	var b bytes.Buffer
-	b.Grow(len(src)/4 + 64)
-	b.WriteByte(0)
-	// a flate writer allocates ~600 KB of state: making one per version
-	// cost more than compressing (2.7 of 7.1 CPU s at 10,000 versions)
-	zw := flateWriters.Get().(*flate.Writer)
-	zw.Reset(&b)
-	zw.Write(src)
-	zw.Close()
-	flateWriters.Put(zw)
-	return b.String()
-}
-
-var flateWriters = sync.Pool{New: func() any {
-	zw, _ := flate.NewWriter(io.Discard, flate.BestSpeed)
-	return zw
-}}
-
-// unpackSource reverses packSource (and passes plain JSON through).
-func unpackSource(s string) ([]byte, error) {
-	if !strings.HasPrefix(s, "\x00") {
-		return []byte(s), nil
+// versionFieldsToLoad are the stored fields versions are decoded from.
+var versionFieldsToLoad = func() []string {
+	f := []string{fSource}
+	for _, l := range Languages {
+		f = append(f, fStoredText+l)
 	}
-	return io.ReadAll(flate.NewReader(strings.NewReader(s[1:])))
+	return f
+}()
+
+// storedTexts inflates the stored texts of a text document.
+func storedTexts(h *bsearch.DocumentMatch) (map[string]string, error) {
+	out := map[string]string{}
+	for _, l := range Languages {
+		t, err := storedField(h.Fields, fStoredText+l)
+		if err != nil {
+			return nil, fmt.Errorf("decoding stored %s: %w", h.ID, err)
+		}
+		if t != "" {
+			out[l] = t
+		}
+	}
+	return out, nil
 }
 
 // SortVersions orders the language versions of a document as the index
@@ -298,9 +317,9 @@ type Info struct {
 }
 
 // docFields builds the searchable document of a symbol from its versions
-// (the first one speaks for the metadata), and the document that stores its
-// text and passage map.
-func docFields(versions []*indexer.Document) (doc, text map[string]any) {
+// (the first one speaks for the metadata), its text by language and the
+// encoded map of its passages.
+func docFields(versions []*indexer.Document) (doc map[string]any, texts map[string]string, pmap string) {
 	p := versions[0]
 	info := Info{Symbol: p.Symbol, Kind: p.Kind, Title: p.Title, Titles: map[string]string{}, Date: p.Date,
 		Session: p.SessionLabel, Section: p.Section, SectionName: p.SectionName, Item: p.Item}
@@ -324,13 +343,13 @@ func docFields(versions []*indexer.Document) (doc, text map[string]any) {
 	langs := map[string]bool{}
 	cites, citesInstr, citesKind, citesTyped := map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
 	authors := map[string]bool{}
-	texts := map[string]*strings.Builder{}
-	var pmap []passageRef
+	builders := map[string]*strings.Builder{}
+	var refs []passageRef
 	for _, d := range versions {
 		langs[d.Language] = true
 		info.Versions = append(info.Versions, d.ID)
 		info.Titles[d.Language] = d.Title
-		pmap = appendPassages(texts, pmap, d)
+		refs = appendPassages(builders, refs, d)
 		f[fTitlePrefix+d.Language] = d.Title
 		others := make([]string, 0, len(d.Other))
 		for l := range d.Other {
@@ -339,7 +358,7 @@ func docFields(versions []*indexer.Document) (doc, text map[string]any) {
 		sort.Strings(others)
 		for _, l := range others {
 			langs[l] = true
-			appendText(texts, l, d.Other[l])
+			appendText(builders, l, d.Other[l])
 		}
 		for _, c := range d.Cited {
 			cites[c.Value] = true
@@ -366,11 +385,11 @@ func docFields(versions []*indexer.Document) (doc, text map[string]any) {
 			info.Date = d.Date
 		}
 	}
-	text = map[string]any{fType: typeText, fPassages: encodePassages(pmap)}
-	for l, b := range texts {
+	texts = map[string]string{}
+	for l, b := range builders {
 		t := b.String()
 		f[fTextPrefix+l] = t
-		text[fStoredText+l] = t
+		texts[l] = t
 	}
 	info.Languages = keys(langs)
 	info.Cites = len(cites)
@@ -403,7 +422,7 @@ func docFields(versions []*indexer.Document) (doc, text map[string]any) {
 	}
 	b, _ := json.Marshal(info)
 	f[fInfo] = string(b)
-	return f, text
+	return f, texts, encodePassages(refs)
 }
 
 // appendText adds s to the text of language l, versions and other texts
@@ -510,38 +529,24 @@ func symbolSortKey(s string) string {
 
 // Versions returns the stored versions of a symbol.
 func (ix *Index) Versions(ctx context.Context, symbol string) ([]*indexer.Document, error) {
-	q := bleve.NewTermQuery(symbol)
-	q.SetField(fVersionOf)
-	req := bleve.NewSearchRequestOptions(q, 100, 0, false)
-	req.Fields = []string{fSource}
-	res, err := ix.search(ctx, req)
+	m, err := ix.versionsOfSymbols(ctx, []string{symbol})
 	if err != nil {
 		return nil, err
 	}
-	var out []*indexer.Document
-	for _, h := range res.Hits {
-		d, err := decodeVersion(h)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
+	out := m[symbol]
 	SortVersions(out)
 	return out, nil
 }
 
-// decodeVersion decodes the stored version of a hit.
-func decodeVersion(h *bsearch.DocumentMatch) (*indexer.Document, error) {
+// decodeVersion decodes the stored version of a hit, its texts taken from
+// texts, the stored text of its symbol.
+func decodeVersion(h *bsearch.DocumentMatch, texts map[string]string) (*indexer.Document, error) {
 	packed, _ := h.Fields[fSource].(string)
-	src, err := unpackSource(packed)
+	d, err := unpackVersion(packed, texts)
 	if err != nil {
 		return nil, fmt.Errorf("decoding stored %s: %w", h.ID, err)
 	}
-	var d indexer.Document
-	if err := json.Unmarshal(src, &d); err != nil {
-		return nil, fmt.Errorf("decoding stored %s: %w", h.ID, err)
-	}
-	return &d, nil
+	return d, nil
 }
 
 // allIDs returns the IDs of every document matching q.
@@ -611,7 +616,10 @@ func (ix *Index) CountPassages(ctx context.Context, versionID string) (int, erro
 	if err != nil || len(res.Hits) == 0 {
 		return 0, err
 	}
-	s, _ := res.Hits[0].Fields[fPassages].(string)
+	s, err := storedField(res.Hits[0].Fields, fPassages)
+	if err != nil {
+		return 0, err
+	}
 	n := 0
 	for _, p := range decodePassages(s) {
 		if p.Version == versionID {
