@@ -13,7 +13,9 @@ import (
 // MappingVersion changes whenever NewMapping changes in a way that needs a
 // rebuild; an index built with another version is rebuilt, not reused.
 // Version 4 dropped the passage documents: passages are cut from the
-// document's stored text where the search's term locations fall.
+// document's stored text where the search's term locations fall. Version 5
+// stores a version's texts as spans into that stored text, and deflates
+// what is stored (see stored.go).
 const MappingVersion = "5"
 
 // Languages with their own analysis. Documents come in English, French and
@@ -36,7 +38,8 @@ var searchLanguages = []string{"en", "fr", "es"}
 // of its own because bleve reads all the stored fields of a document to
 // get one (its ID, for the tie-break of every match, or its summary for a
 // hit): kept in the doc, the text made every search decompress it. A
-// "version" keeps one language version's parsed structure (stored only).
+// "version" keeps one language version's parsed structure (stored only),
+// its texts as spans into the "text" of its symbol.
 //
 // Passages were documents of their own until mapping version 4: that
 // analysed every text twice and made ~85 index documents of each version,
