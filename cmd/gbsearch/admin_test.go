@@ -509,3 +509,80 @@ func TestServeCorpora(t *testing.T) {
 		})
 	}
 }
+
+// TestFollowPointerNeverUndoesASwap: the server follows the index
+// directory's pointer (moved by `gbsearch index -full` or -rollback in
+// another process), but never back to an index that a run of its own has
+// replaced while the follower waited for it. Before the pointer was read
+// under the run's lock, a follower that read it before a rebuild finished
+// swapped the old index in again once the rebuild let go.
+func TestFollowPointerNeverUndoesASwap(t *testing.T) {
+	dir := search.Dir{Root: t.TempDir()}
+	build := func() *search.Index {
+		ix, err := dir.NewBuild()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ix
+	}
+	old := build()
+	if err := dir.Activate(old.Path()); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	served := search.NewServed(nil)
+	a := &app{dir: dir, served: served, logger: slog.New(slog.DiscardHandler), ctx: ctx}
+	a.swapIn(old)
+	done := make(chan struct{})
+	go func() { defer close(done); a.followPointer(ctx, 5*time.Millisecond) }()
+
+	// a rebuild holds the lock across several of the follower's ticks,
+	// then makes its index current and serves it
+	a.mu.Lock()
+	time.Sleep(50 * time.Millisecond)
+	time.Sleep(2 * time.Millisecond) // distinct build names
+	rebuilt := build()
+	if err := dir.Activate(rebuilt.Path()); err != nil {
+		t.Fatal(err)
+	}
+	a.swapIn(rebuilt)
+	a.mu.Unlock()
+	time.Sleep(50 * time.Millisecond)
+	// the very index the rebuild swapped in: a follower that swapped the
+	// old one in and then followed the pointer back would serve another
+	// *Index of the same path
+	var servedNow *search.Index
+	_ = served.With(func(ix *search.Index) error { servedNow = ix; return nil })
+	if servedNow != rebuilt {
+		t.Errorf("the index the rebuild swapped in was swapped out again (now serving %s)", filepath.Base(servedNow.Path()))
+	}
+	var current string
+
+	// another process moves the pointer: followed
+	time.Sleep(2 * time.Millisecond)
+	other := build()
+	otherPath := other.Path()
+	other.Close()
+	if err := dir.Activate(otherPath); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		a.mu.Lock()
+		current = a.current
+		a.mu.Unlock()
+		if current == otherPath || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if current != otherPath {
+		t.Errorf("the pointer moved to %s by another process was not followed (serving %s)", filepath.Base(otherPath), filepath.Base(current))
+	}
+	cancel()
+	<-done
+	if ix := served.Swap(nil); ix != nil {
+		ix.Close()
+	}
+}

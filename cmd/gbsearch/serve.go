@@ -249,12 +249,15 @@ func (a *app) followPointer(ctx context.Context, every time.Duration) {
 			return
 		case <-t.C:
 		}
-		p, err := a.dir.CurrentPath()
-		if err != nil || p == "" {
+		// while an indexing run holds the lock there is nothing to follow:
+		// it moves the pointer itself. The pointer is read under the lock:
+		// read before, it could name an index that a run finishing in the
+		// meantime has replaced (and pruned), and serving it would undo
+		// that run's swap.
+		if !a.mu.TryLock() {
 			continue
 		}
-		a.mu.Lock()
-		if p != a.current {
+		if p, err := a.dir.CurrentPath(); err == nil && p != "" && p != a.current {
 			ix, err := search.Open(p)
 			if err != nil {
 				a.logger.Warn("the index directory points to an index that does not open", "path", p, "err", err)
