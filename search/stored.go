@@ -59,17 +59,36 @@ var flateWriters = sync.Pool{New: func() any {
 }}
 
 // unpack reverses pack (and passes a value stored as it is through).
+// Every hit of a result page inflates its passage map and text: the
+// readers and copy buffers are pooled, as each new one allocates ~40 KB.
 func unpack(s string) (string, error) {
 	if !strings.HasPrefix(s, "\x00") {
 		return s, nil
 	}
+	src := strings.NewReader(s[1:])
+	zr, ok := flateReaders.Get().(io.ReadCloser)
+	if ok {
+		if err := zr.(flate.Resetter).Reset(src, nil); err != nil {
+			return "", err
+		}
+	} else {
+		zr = flate.NewReader(src)
+	}
+	defer flateReaders.Put(zr)
+	buf := copyBuffers.Get().(*[]byte)
+	defer copyBuffers.Put(buf)
 	var b strings.Builder
-	b.Grow(3 * len(s))
-	if _, err := io.Copy(&b, flate.NewReader(strings.NewReader(s[1:]))); err != nil {
+	b.Grow(4 * len(s)) // deflate keeps 0.28 of the text, 0.07/0.30 of the passage map
+	if _, err := io.CopyBuffer(&b, zr, *buf); err != nil {
 		return "", err
 	}
 	return b.String(), nil
 }
+
+var (
+	flateReaders sync.Pool
+	copyBuffers  = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
+)
 
 // storedField returns a stored field of a hit, inflated.
 func storedField(fields map[string]any, name string) (string, error) {
