@@ -231,7 +231,14 @@ func unpackVersion(packed string, texts map[string]string) (*indexer.Document, e
 		return nil, err
 	}
 	if sv.Doc == nil {
-		return nil, errors.New("no document")
+		// mapping version 4 stored the whole document: an index of that
+		// version keeps serving its document pages while its successor
+		// is built
+		var d indexer.Document
+		if err := json.Unmarshal([]byte(src), &d); err != nil || d.ID == "" {
+			return nil, errors.New("no document")
+		}
+		return &d, nil
 	}
 	next, bad := 0, false
 	cursor := map[string]int{}

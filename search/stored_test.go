@@ -205,6 +205,27 @@ func TestUnpackVersionRefusesBadSpans(t *testing.T) {
 	}
 }
 
+// TestUnpackVersion4: an index built by mapping version 4 stored each
+// version whole; it is served, document pages included, while the server
+// rebuilds it in the new form.
+func TestUnpackVersion4(t *testing.T) {
+	d := &indexer.Document{ID: "X@en", Symbol: "X", Language: "en",
+		Paragraphs: []indexer.Paragraph{{Number: "1", Text: "decent work for domestic workers"}}}
+	src, err := json.Marshal(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, stored := range map[string]string{"deflated": pack(src), "as it is": string(src)} {
+		got, err := unpackVersion(stored, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if diff := cmp.Diff(d, got, cmpopts.EquateEmpty()); diff != "" {
+			t.Errorf("%s: (-stored +read)\n%s", name, diff)
+		}
+	}
+}
+
 // FuzzUnpackVersion feeds the stored-version decoder arbitrary stored
 // values and texts: it returns a document or an error, never panics.
 func FuzzUnpackVersion(f *testing.F) {
