@@ -15,6 +15,7 @@ import (
 	"time"
 	"unicode"
 
+	"gbsearch/corpus"
 	"gbsearch/corpus/gen"
 	"gbsearch/indexer"
 	"gbsearch/indexer/pdftext"
@@ -29,17 +30,13 @@ func generate(ctx context.Context, o options) (string, error) {
 		logf("corpus: reusing %s", dir)
 		return dir, nil
 	}
-	text, err := os.ReadFile(filepath.Join(o.repoRoot, "corpus/gb/GB.319_POL_2.en.txt"))
-	if err != nil {
-		return "", fmt.Errorf("reading the seed text (run from bench/ or give -repo): %w", err)
-	}
 	tmp, err := os.MkdirTemp(os.TempDir(), "gbsearch-gen-tmp-")
 	if err != nil {
 		return "", err
 	}
 	defer os.RemoveAll(tmp)
 	start := time.Now()
-	g, err := gen.New(gen.Options{N: o.n, Seed: o.seed, Out: tmp, PDFShare: 0.05, DOCXShare: 0.05, SeedText: string(text)})
+	g, err := gen.New(gen.Options{N: o.n, Seed: o.seed, Out: tmp, PDFShare: 0.05, DOCXShare: 0.05, SeedText: corpus.SeedText})
 	if err != nil {
 		return "", err
 	}

@@ -9,8 +9,9 @@
 // manifest are still inputs: their metadata comes from their text alone.
 //
 // The bundled corpus (GB.319/POL/2 as OCR text, PDF and DOCX, with its
-// hand-checked truth file) lives in corpus/gb and is embedded nowhere: the
-// binary reads it from disk like any other corpus.
+// hand-checked truth file) lives in corpus/gb and is not embedded: the
+// binary reads it from disk like any other corpus. Only its OCR text is
+// built in, as the corpus generator's seed ([SeedText]).
 //
 // Package corpus imports nothing of gbsearch's and no third-party library.
 package corpus

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"gbsearch/corpus"
 	"gbsearch/corpus/gen"
 	"gbsearch/indexer"
 	"gbsearch/indexer/pdftext"
@@ -50,16 +51,12 @@ func genCorpus(tb testing.TB, n int, seed uint64) string {
 	if _, err := os.Stat(filepath.Join(dir, "MANIFEST.tsv")); err == nil {
 		return dir
 	}
-	text, err := os.ReadFile("../corpus/gb/GB.319_POL_2.en.txt")
-	if err != nil {
-		tb.Fatal(err)
-	}
 	tmp, err := os.MkdirTemp(os.TempDir(), "gbsearch-gen-tmp-")
 	if err != nil {
 		tb.Fatal(err)
 	}
 	defer os.RemoveAll(tmp)
-	g, err := gen.New(gen.Options{N: n, Seed: seed, Out: tmp, PDFShare: 0.05, DOCXShare: 0.05, SeedText: string(text)})
+	g, err := gen.New(gen.Options{N: n, Seed: seed, Out: tmp, PDFShare: 0.05, DOCXShare: 0.05, SeedText: corpus.SeedText})
 	if err != nil {
 		tb.Fatal(err)
 	}

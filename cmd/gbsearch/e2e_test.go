@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -17,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"gbsearch/corpus"
@@ -327,4 +329,55 @@ func TestNoPathFromRequest(t *testing.T) {
 			t.Errorf("%s: 500", p)
 		}
 	}
+}
+
+// TestGenCommandAnywhere: `gbsearch gen` needs no repository around it
+// (its seed text is built in), and the built-in seed generates the corpus
+// that the bundled file does.
+func TestGenCommandAnywhere(t *testing.T) {
+	seedFile, err := filepath.Abs("../../corpus/gb/GB.319_POL_2.en.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromFile := filepath.Join(t.TempDir(), "from-file")
+	builtIn := filepath.Join(t.TempDir(), "built-in")
+	t.Chdir(t.TempDir())
+	for _, args := range [][]string{
+		{"gen", "-n", "30", "-seed", "3", "-out", builtIn},
+		{"gen", "-n", "30", "-seed", "3", "-out", fromFile, "-seed-text", seedFile},
+	} {
+		var stdout, stderr bytes.Buffer
+		if err := run(t.Context(), args, &stdout, &stderr); err != nil {
+			t.Fatalf("%v: %v: %s", args, err, stderr.String())
+		}
+	}
+	a, b := treeDigest(t, builtIn), treeDigest(t, fromFile)
+	if len(a) < 30 {
+		t.Fatalf("%d files generated", len(a))
+	}
+	if diff := cmp.Diff(b, a); diff != "" {
+		t.Errorf("built-in seed generates another corpus (-from file +built in):\n%s", diff)
+	}
+}
+
+// treeDigest maps each file under root to the SHA-256 of its bytes.
+func treeDigest(t *testing.T, root string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		out[rel] = fmt.Sprintf("%x", sha256.Sum256(b))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }

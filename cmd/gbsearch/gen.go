@@ -8,6 +8,7 @@ import (
 	"os"
 	"time"
 
+	"gbsearch/corpus"
 	"gbsearch/corpus/gen"
 )
 
@@ -20,18 +21,22 @@ func runGen(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	out := fs.String("out", "", "folder to write the corpus into")
 	pdf := fs.Float64("pdf", 0.05, "share of documents written as PDF")
 	docx := fs.Float64("docx", 0.05, "share of documents written as DOCX")
-	seedText := fs.String("seed-text", "corpus/gb/GB.319_POL_2.en.txt", "text whose words seed the English vocabulary")
+	seedText := fs.String("seed-text", "", "text file whose words seed the English vocabulary (default: the bundled GB.319/POL/2 text, built in)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *out == "" {
 		return exitError{code: 2, msg: "gen needs -out FOLDER"}
 	}
-	text, err := os.ReadFile(*seedText)
-	if err != nil {
-		return fmt.Errorf("reading the seed text: %w", err)
+	text := corpus.SeedText
+	if *seedText != "" {
+		b, err := os.ReadFile(*seedText)
+		if err != nil {
+			return fmt.Errorf("reading the seed text: %w", err)
+		}
+		text = string(b)
 	}
-	g, err := gen.New(gen.Options{N: *n, Seed: *seed, Out: *out, PDFShare: *pdf, DOCXShare: *docx, SeedText: string(text)})
+	g, err := gen.New(gen.Options{N: *n, Seed: *seed, Out: *out, PDFShare: *pdf, DOCXShare: *docx, SeedText: text})
 	if err != nil {
 		return err
 	}

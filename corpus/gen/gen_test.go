@@ -15,12 +15,8 @@ import (
 
 func generate(t *testing.T, n int, seed uint64) string {
 	t.Helper()
-	text, err := os.ReadFile("../gb/GB.319_POL_2.en.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
 	out := t.TempDir()
-	g, err := gen.New(gen.Options{N: n, Seed: seed, Out: out, PDFShare: 0.3, DOCXShare: 0.3, SeedText: string(text)})
+	g, err := gen.New(gen.Options{N: n, Seed: seed, Out: out, PDFShare: 0.3, DOCXShare: 0.3, SeedText: corpus.SeedText})
 	if err != nil {
 		t.Fatal(err)
 	}
