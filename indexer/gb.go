@@ -58,7 +58,10 @@ var languageNames = map[string]string{"english": "en", "french": "fr", "spanish"
 // block is a run of lines that belong together: a numbered paragraph, an
 // item, a heading, a cover field.
 type block struct {
-	text    string
+	text string
+	// lines are the lines the block was joined from: a plain-text cover
+	// may print its masthead and title without a blank line between them
+	lines   []string
 	heading bool
 	bold    bool
 	page    int
@@ -75,19 +78,70 @@ func ParseGB(c *Content, meta Meta) *Document {
 	gbFromFurniture(d, c.Furniture)
 
 	// 1. the cover: masthead lines up to the title, then title up to "Purpose of the document"
+	isCoverEnd := func(t string) bool {
+		return strings.HasPrefix(t, "Purpose of the document") || isCoverField(t) != "" || t == "Executive summary" || numberedParaRE.MatchString(t)
+	}
+	// A cover prints its title after the "Original:" line: what comes
+	// before that line is masthead, whether each line of it is known here
+	// or not (a session line in French, a section name in Spanish).
+	original := -1
+	for k, b := range blocks {
+		if isCoverEnd(b.text) {
+			break
+		}
+		if originalLineRE.MatchString(b.lines[0]) {
+			original = k
+			break
+		}
+	}
 	i := 0
 	var titleLines []string
 	inMasthead := true
 	for ; i < len(blocks); i++ {
 		t := blocks[i].text
-		if strings.HasPrefix(t, "Purpose of the document") || isCoverField(t) != "" || t == "Executive summary" || numberedParaRE.MatchString(t) {
+		if isCoverEnd(t) {
 			break
 		}
-		if inMasthead && parseMastheadLine(d, t) {
+		if i < original {
+			for _, l := range blocks[i].lines {
+				parseMastheadLine(d, l)
+			}
 			continue
 		}
-		if inMasthead && isMastheadText(t) {
+		if i == original {
+			// the "Original:" line, and the title when no blank line
+			// parts them
+			lines := blocks[i].lines
+			parseMastheadLine(d, lines[0])
+			inMasthead = false
+			if len(lines) == 1 {
+				continue
+			}
+			t = lines[1]
+			for _, l := range lines[2:] {
+				t = joinLine(t, l)
+			}
+		}
+		if inMasthead && (parseMastheadLine(d, t) || isMastheadText(t)) {
 			continue
+		}
+		if inMasthead {
+			// masthead lines joined with what follows them (plain text
+			// without blank lines): take them one by one, and what is left
+			// starts the title
+			rest := blocks[i].lines
+			for len(rest) > 0 && (parseMastheadLine(d, rest[0]) || isMastheadText(rest[0])) {
+				rest = rest[1:]
+			}
+			if len(rest) == 0 {
+				continue
+			}
+			if len(rest) < len(blocks[i].lines) {
+				t = rest[0]
+				for _, l := range rest[1:] {
+					t = joinLine(t, l)
+				}
+			}
 		}
 		inMasthead = false
 		if d.Symbol != "" { // after the masthead: the title
@@ -550,10 +604,11 @@ func toBlocks(c *Content) []block {
 				newBlock = false
 			}
 			if newBlock || len(out) == 0 {
-				out = append(out, block{text: t, heading: l.Heading, bold: l.Bold, page: p.Number})
+				out = append(out, block{text: t, lines: []string{t}, heading: l.Heading, bold: l.Bold, page: p.Number})
 			} else {
 				last := &out[len(out)-1]
 				last.text = joinLine(last.text, t)
+				last.lines = append(last.lines, t)
 				last.bold = last.bold && l.Bold
 			}
 			startNew = false

@@ -265,3 +265,62 @@ func TestInstrumentFootnotes(t *testing.T) {
 		t.Errorf("the footnote's citation is lost: %+v", d.Cited)
 	}
 }
+
+// TestGBCoverWithoutBlankLines: a plain-text cover may print the masthead,
+// the "Original:" line and the title with no blank line between them, so
+// that they read as one block; the title is still the lines after the
+// masthead, whatever language the masthead is in.
+func TestGBCoverWithoutBlankLines(t *testing.T) {
+	const purpose = "\n\nPurpose of the document\n\nThis document reports.\n\n1. First paragraph."
+	tests := []struct {
+		name, text                        string
+		wantTitle, wantOriginal, wantDate string
+		wantSession                       []string
+	}{
+		{
+			name: "English, masthead joined with its title",
+			text: "INTERNATIONAL LABOUR OFFICE\nGoverning Body\nGB.334/POL/2\n334th Session, Geneva, 20–30 March 2018\n" +
+				"Policy Development Section\nPOL\nDate: 24 March 2018\nOriginal: English\nLabour migration and the\nfuture of work" + purpose,
+			wantTitle: "Labour migration and the future of work", wantOriginal: "English", wantDate: "2018-03-24",
+			wantSession: []string{"2018-03-20", "2018-03-30"},
+		},
+		{
+			name: "French masthead this parser does not know line by line",
+			text: "BUREAU INTERNATIONAL DU TRAVAIL\nConseil d’administration\nGB.309/LILS/1/2\n309e session, Genève, 3-13 novembre 2009\n" +
+				"Section des questions juridiques et des normes internationales du travail\nLILS\nDate: 3 novembre 2009\nOriginal: français\n" +
+				"Les travailleurs domestiques" + purpose,
+			wantTitle: "Les travailleurs domestiques", wantOriginal: "français", wantDate: "2009-11-03",
+		},
+		{
+			name: "blank lines between the lines, as before",
+			text: "INTERNATIONAL LABOUR OFFICE\n\nGoverning Body\n\nGB.334/POL/2\n\nPolicy Development Section\n\nPOL\n\nOriginal: English\n\n" +
+				"Labour migration" + purpose,
+			wantTitle: "Labour migration", wantOriginal: "English",
+		},
+		{
+			name:      "no Original line: the known masthead lines, then the title",
+			text:      "INTERNATIONAL LABOUR OFFICE\nGoverning Body\nGB.334/POL/2\nLabour migration" + purpose,
+			wantTitle: "Labour migration",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := indexer.ParseGB(contentFromText("txt", tt.text), indexer.Meta{Kind: "gb-document", Language: "en"})
+			if d.Title != tt.wantTitle {
+				t.Errorf("title %q, want %q", d.Title, tt.wantTitle)
+			}
+			if d.OriginalLanguage != tt.wantOriginal {
+				t.Errorf("original language %q, want %q", d.OriginalLanguage, tt.wantOriginal)
+			}
+			if d.Date != tt.wantDate {
+				t.Errorf("date %q, want %q", d.Date, tt.wantDate)
+			}
+			if strings.Join(d.SessionDates, " ") != strings.Join(tt.wantSession, " ") {
+				t.Errorf("session dates %v, want %v", d.SessionDates, tt.wantSession)
+			}
+			if d.Symbol == "" || d.Purpose != "This document reports." || len(d.Paragraphs) != 1 {
+				t.Errorf("symbol %q, purpose %q, %d paragraphs", d.Symbol, d.Purpose, len(d.Paragraphs))
+			}
+		})
+	}
+}

@@ -23,7 +23,7 @@ import (
 // ExtractorVersion names the behaviour of extraction and parsing. Files
 // indexed by another version are read again: change it whenever a change to
 // an extractor or parser changes what a file gives.
-const ExtractorVersion = "2026-11-27.3"
+const ExtractorVersion = "2026-11-27.4"
 
 // MaxFileSize is the largest file the pipeline reads.
 const MaxFileSize = 256 << 20
