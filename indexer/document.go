@@ -125,6 +125,43 @@ type Footnote struct {
 	References []Reference `json:"references"`
 }
 
+// calloutContext is how many characters before a footnote callout its
+// Callout.PrecedingText keeps.
+const calloutContext = 40
+
+// textBefore is the calloutContext characters of rs before offset.
+func textBefore(rs []rune, offset int) string {
+	return string(rs[max(0, offset-calloutContext):offset])
+}
+
+// PrecedingText is what c.PrecedingText holds for a callout of d as
+// parsed: the characters before c.Offset in the text of the paragraph (or
+// item) that calls it. ok is false when the paragraph, item or offset is
+// not in d.
+func (d *Document) PrecedingText(c *Callout) (s string, ok bool) {
+	for _, p := range d.Paragraphs {
+		if p.Number != c.Paragraph {
+			continue
+		}
+		text := p.Text
+		if c.Item != nil {
+			text = ""
+			for _, it := range p.Items {
+				if it.Label == *c.Item {
+					text = it.Text
+					break
+				}
+			}
+		}
+		rs := []rune(text)
+		if c.Offset < 0 || c.Offset > len(rs) {
+			return "", false
+		}
+		return textBefore(rs, c.Offset), true
+	}
+	return "", false
+}
+
 // Callout locates a footnote callout in the body.
 type Callout struct {
 	Paragraph     string  `json:"paragraph"`

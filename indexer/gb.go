@@ -730,8 +730,7 @@ func attachFootnotes(d *Document, notes []Note) {
 			next = n + 1
 			nums = append(nums, n)
 			if f := byNum[n]; f != nil {
-				start := max(0, c.Offset-40)
-				f.Callout = &Callout{Paragraph: para, Item: item, Offset: c.Offset, PrecedingText: string(rs[start:c.Offset])}
+				f.Callout = &Callout{Paragraph: para, Item: item, Offset: c.Offset, PrecedingText: textBefore(rs, c.Offset)}
 			} else {
 				d.Warnings = append(d.Warnings, fmt.Sprintf("callout %d in paragraph %s has no footnote", n, para))
 			}

@@ -111,38 +111,10 @@ type storedVersion struct {
 	// in bytes. Gaps rather than offsets: small numbers deflate better.
 	Spans []int `json:"spans,omitempty"`
 	// Preceding lists the footnotes (by index) whose callout's preceding
-	// text was dropped because precedingText gives it back from the
-	// paragraph: 0.03x the text, a fifth of what is left once the texts
-	// are spans.
+	// text was dropped because indexer.Document.PrecedingText gives it
+	// back from the paragraph: 0.03x the text, a fifth of what is left
+	// once the texts are spans.
 	Preceding []int `json:"preceding,omitempty"`
-}
-
-// precedingText is what the GB parser records as the text before a
-// footnote callout: the 40 characters before its offset in the text of the
-// paragraph (or item) that calls it. ok is false when the paragraph, item or
-// offset is not there.
-func precedingText(d *indexer.Document, c *indexer.Callout) (s string, ok bool) {
-	for _, p := range d.Paragraphs {
-		if p.Number != c.Paragraph {
-			continue
-		}
-		text := p.Text
-		if c.Item != nil {
-			text = ""
-			for _, it := range p.Items {
-				if it.Label == *c.Item {
-					text = it.Text
-					break
-				}
-			}
-		}
-		rs := []rune(text)
-		if c.Offset < 0 || c.Offset > len(rs) {
-			return "", false
-		}
-		return string(rs[max(0, c.Offset-40):c.Offset]), true
-	}
-	return "", false
 }
 
 // eachText calls f with every text field of d that appendPassages and
@@ -184,7 +156,7 @@ func packVersion(d *indexer.Document, texts map[string]string) (string, error) {
 		if f.Callout == nil || f.Callout.PrecedingText == "" {
 			continue
 		}
-		if s, ok := precedingText(d, f.Callout); ok && s == f.Callout.PrecedingText {
+		if s, ok := d.PrecedingText(f.Callout); ok && s == f.Callout.PrecedingText {
 			callout := *f.Callout
 			callout.PrecedingText = ""
 			f.Callout = &callout
@@ -280,7 +252,7 @@ func unpackVersion(packed string, texts map[string]string) (*indexer.Document, e
 			return nil, errSpans
 		}
 		c := sv.Doc.Footnotes[i].Callout
-		s, ok := precedingText(sv.Doc, c)
+		s, ok := sv.Doc.PrecedingText(c)
 		if !ok {
 			return nil, errSpans
 		}
