@@ -117,10 +117,7 @@ func ParseGB(c *Content, meta Meta) *Document {
 			if len(lines) == 1 {
 				continue
 			}
-			t = lines[1]
-			for _, l := range lines[2:] {
-				t = joinLine(t, l)
-			}
+			t = joinLines(lines[1:])
 		}
 		if inMasthead && (parseMastheadLine(d, t) || isMastheadText(t)) {
 			continue
@@ -137,10 +134,7 @@ func ParseGB(c *Content, meta Meta) *Document {
 				continue
 			}
 			if len(rest) < len(blocks[i].lines) {
-				t = rest[0]
-				for _, l := range rest[1:] {
-					t = joinLine(t, l)
-				}
+				t = joinLines(rest)
 			}
 		}
 		inMasthead = false
@@ -597,6 +591,7 @@ func toBlocks(c *Content) []block {
 			if len(out) > 0 && out[len(out)-1].heading && l.Heading && !l.Block && !startNew {
 				// a heading printed on two lines
 				out[len(out)-1].text += " " + t
+				out[len(out)-1].lines = append(out[len(out)-1].lines, t)
 				startNew = false
 				continue
 			}
@@ -677,6 +672,15 @@ func nextLabel(l string) []string {
 func startsLower(t string) bool {
 	r := []rune(t)
 	return len(r) > 0 && unicode.IsLower(r[0])
+}
+
+// joinLines joins lines as toBlocks joins the lines of a block.
+func joinLines(lines []string) string {
+	t := lines[0]
+	for _, l := range lines[1:] {
+		t = joinLine(t, l)
+	}
+	return t
 }
 
 // joinLine joins two physical lines of one block.
