@@ -53,7 +53,7 @@ func main() {
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of each build and of the queries to FILE.{gbsearch,fts5,queries}")
 	flag.BoolVar(&o.ftsOpt, "fts-optimize", true, "merge the FTS5 index into one segment at the end of its build, as a deployment would")
 	flag.IntVar(&o.sample, "agree", 200, "queries whose hit counts are compared between the engines")
-	flag.StringVar(&o.repoRoot, "repo", "..", "the gbsearch repository (for the seed text and the bundled PDFs)")
+	flag.StringVar(&o.repoRoot, "repo", "..", "the gbsearch repository (for the bundled PDFs)")
 	child := flag.String("child", "", "internal: build one engine's index (gbsearch, fts5, null)")
 	docs := flag.String("docs", "", "internal: parsed documents for -child")
 	out := flag.String("out", "", "internal: index folder for -child")

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"gbsearch/corpus"
 	"gbsearch/corpus/gen"
 	"gbsearch/indexer"
 	"gbsearch/indexer/pdftext"
@@ -125,7 +126,7 @@ func BenchmarkPipeline(b *testing.B) {
 	dir := filepath.Join(os.TempDir(), fmt.Sprintf("gbsearch-gen-n%d-s%d", n, seed))
 	if _, err := os.Stat(filepath.Join(dir, "MANIFEST.tsv")); err != nil {
 		tmp := b.TempDir()
-		g, err := gen.New(gen.Options{N: n, Seed: seed, Out: tmp, PDFShare: 0.05, DOCXShare: 0.05, SeedText: string(readBench(b, gbText))})
+		g, err := gen.New(gen.Options{N: n, Seed: seed, Out: tmp, PDFShare: 0.05, DOCXShare: 0.05, SeedText: corpus.SeedText})
 		if err != nil {
 			b.Fatal(err)
 		}
