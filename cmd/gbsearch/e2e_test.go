@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -351,33 +350,11 @@ func TestGenCommandAnywhere(t *testing.T) {
 			t.Fatalf("%v: %v: %s", args, err, stderr.String())
 		}
 	}
-	a, b := treeDigest(t, builtIn), treeDigest(t, fromFile)
+	a, b := testutil.TreeDigest(t, builtIn), testutil.TreeDigest(t, fromFile)
 	if len(a) < 30 {
 		t.Fatalf("%d files generated", len(a))
 	}
 	if diff := cmp.Diff(b, a); diff != "" {
 		t.Errorf("built-in seed generates another corpus (-from file +built in):\n%s", diff)
 	}
-}
-
-// treeDigest maps each file under root to the SHA-256 of its bytes.
-func treeDigest(t *testing.T, root string) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(root, p)
-		out[rel] = fmt.Sprintf("%x", sha256.Sum256(b))
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
 }

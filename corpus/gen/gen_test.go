@@ -11,6 +11,7 @@ import (
 	"gbsearch/corpus/gen"
 	"gbsearch/indexer"
 	"gbsearch/indexer/pdftext"
+	"gbsearch/internal/testutil"
 )
 
 func generate(t *testing.T, n int, seed uint64) string {
@@ -34,20 +35,14 @@ func TestDeterministic(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	err := filepath.Walk(a, func(p string, info os.FileInfo, err error) error {
-		if err != nil || info.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(a, p)
-		x, _ := os.ReadFile(p)
-		y, err := os.ReadFile(filepath.Join(b, rel))
-		if err != nil || !bytes.Equal(x, y) {
+	da, db := testutil.TreeDigest(t, a), testutil.TreeDigest(t, b)
+	for rel, h := range da {
+		if db[rel] != h {
 			t.Errorf("%s differs between two runs with the same seed", rel)
 		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
+	}
+	if len(da) != len(db) {
+		t.Errorf("two runs with the same seed wrote %d and %d files", len(da), len(db))
 	}
 	c := generate(t, 20, 8)
 	x, _ := os.ReadFile(filepath.Join(a, "MANIFEST.tsv"))

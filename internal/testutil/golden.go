@@ -1,5 +1,6 @@
-// Package testutil holds helpers shared by gbsearch's tests: golden files
-// and the location of the shared test corpora that are never committed.
+// Package testutil holds helpers shared by gbsearch's tests: golden files,
+// digests of file trees, and the location of the shared test corpora that
+// are never committed.
 package testutil
 
 import (
