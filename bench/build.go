@@ -43,8 +43,16 @@ const chunk = 32
 // the peak RSS read is that engine's alone.
 func buildInChild(engine string, pc *parsedCorpus, o options) (*buildResult, error) {
 	dir := filepath.Join(o.work, fmt.Sprintf("index-%s-n%d", engine, o.n))
-	os.RemoveAll(dir)
 	resFile := dir + ".result.json"
+	if o.reuse {
+		if r, err := readBuildResult(resFile); err == nil {
+			if _, err := os.Stat(dir); err == nil {
+				logf("build: %s: reusing %s, built earlier (its build figures are that build's)", engine, dir)
+				return r, nil
+			}
+		}
+	}
+	os.RemoveAll(dir)
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, err
@@ -60,18 +68,28 @@ func buildInChild(engine string, pc *parsedCorpus, o options) (*buildResult, err
 	if err := cmd.Run(); err != nil {
 		return nil, fmt.Errorf("building %s: %w", engine, err)
 	}
-	b, err := os.ReadFile(resFile)
+	r, err := readBuildResult(resFile)
 	if err != nil {
 		return nil, err
 	}
-	os.Remove(resFile)
-	var r buildResult
-	if err := json.Unmarshal(b, &r); err != nil {
-		return nil, err
+	if !o.keep {
+		os.Remove(resFile)
 	}
 	logf("build: %s: %d versions in %s (%.0f docs/s), CPU %s, peak RSS %d MB (sampled peaks: anonymous %d MB, file-backed %d MB), index %d MB",
 		engine, r.Versions, r.Wall.Round(time.Millisecond), float64(r.Versions)/r.Wall.Seconds(), r.CPU.Round(time.Millisecond),
 		r.PeakRSS>>20, r.PeakAnon>>20, r.PeakFile>>20, r.IndexBytes>>20)
+	return r, nil
+}
+
+func readBuildResult(file string) (*buildResult, error) {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	var r buildResult
+	if err := json.Unmarshal(b, &r); err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
 	return &r, nil
 }
 

@@ -35,6 +35,7 @@ type options struct {
 	queries    int
 	work       string
 	keep       bool
+	reuse      bool
 	cpuProfile string
 	ftsOpt     bool
 	sample     int
@@ -49,7 +50,8 @@ func main() {
 	flag.Uint64Var(&o.seed, "seed", 1, "seed of the corpus and of the queries")
 	flag.IntVar(&o.queries, "queries", 1000, "queries run through each engine in each mode")
 	flag.StringVar(&o.work, "work", filepath.Join(os.TempDir(), "gbsearch-bench"), "folder for the parsed documents and the indexes")
-	flag.BoolVar(&o.keep, "keep", false, "keep the indexes after the run")
+	flag.BoolVar(&o.keep, "keep", false, "keep the indexes (and their build figures) after the run")
+	flag.BoolVar(&o.reuse, "reuse", false, "query the indexes a run with -keep left, instead of building them again (to measure a query change)")
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of each build and of the queries to FILE.{gbsearch,fts5,queries}")
 	flag.BoolVar(&o.ftsOpt, "fts-optimize", true, "merge the FTS5 index into one segment at the end of its build, as a deployment would")
 	flag.IntVar(&o.sample, "agree", 200, "queries whose hit counts are compared between the engines")

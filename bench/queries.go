@@ -140,13 +140,16 @@ func (l latencies) pct(p float64) time.Duration {
 }
 
 type queryResults struct {
-	gb, fts      [3]latencies
-	gbErr        int
-	ftsErr       int
-	agree, total int
-	byKind       map[string][2]int // kind → agreeing, compared
-	ratios       []float64         // gbsearch total / FTS5 total, where FTS5 has some
-	examples     []string          // queries that disagree most
+	gb, fts [3]latencies
+	// gbKind and ftsKind split each mode's times by query kind, to show
+	// which kind makes a tail.
+	gbKind, ftsKind [3]map[string]latencies
+	gbErr           int
+	ftsErr          int
+	agree, total    int
+	byKind          map[string][2]int // kind → agreeing, compared
+	ratios          []float64         // gbsearch total / FTS5 total, where FTS5 has some
+	examples        []string          // queries that disagree most
 }
 
 // runQueries runs every query through both engines in each mode,
@@ -196,6 +199,9 @@ func runQueries(ctx context.Context, gbDir, ftsDir string, qs []query, o options
 		}
 	}
 	r := &queryResults{byKind: map[string][2]int{}}
+	for m := range modeNames {
+		r.gbKind[m], r.ftsKind[m] = map[string]latencies{}, map[string]latencies{}
+	}
 	type diff struct {
 		q     string
 		ratio float64
@@ -221,6 +227,7 @@ func runQueries(ctx context.Context, gbDir, ftsDir string, qs []query, o options
 				}
 			} else {
 				r.gb[m] = append(r.gb[m], gd)
+				r.gbKind[m][q.Kind] = append(r.gbKind[m][q.Kind], gd)
 			}
 			if ferr != nil {
 				r.ftsErr++
@@ -229,6 +236,7 @@ func runQueries(ctx context.Context, gbDir, ftsDir string, qs []query, o options
 				}
 			} else {
 				r.fts[m] = append(r.fts[m], fd)
+				r.ftsKind[m][q.Kind] = append(r.ftsKind[m][q.Kind], fd)
 			}
 			if m == int(modePlain) && i < o.sample && gerr == nil && ferr == nil {
 				ok := agrees(gn, fn)
@@ -304,6 +312,20 @@ func printTable(w io.Writer, o options, pc *parsedCorpus, null, gb, fts *buildRe
 			targets[m][0], mark(g50.Seconds() <= targets[m][0]*f50.Seconds()))
 		fmt.Fprintf(bw, "| query %s, p99 ms | %s | %s | %s | ≤ %.2f× | %s |\n", name, ms(g99), ms(f99), ratio(g99.Seconds(), f99.Seconds()),
 			targets[m][1], mark(g99.Seconds() <= targets[m][1]*f99.Seconds()))
+	}
+	fmt.Fprintf(bw, "\nBy kind of query, median and p99 ms, gbsearch · FTS5 (ratio):\n\n| mode | kind | queries | median | p99 |\n|---|---|---:|---|---|\n")
+	for m, name := range modeNames {
+		for _, k := range []string{"term", "and", "or", "phrase"} {
+			g, f := qr.gbKind[m][k], qr.ftsKind[m][k]
+			if len(g) == 0 || len(f) == 0 {
+				continue
+			}
+			cell := func(p float64) string {
+				a, b := g.pct(p), f.pct(p)
+				return fmt.Sprintf("%s · %s (%s)", ms(a), ms(b), ratio(a.Seconds(), b.Seconds()))
+			}
+			fmt.Fprintf(bw, "| %s | %s | %d | %s | %s |\n", name, k, len(g), cell(0.5), cell(0.99))
+		}
 	}
 	sort.Float64s(qr.ratios)
 	med := 0.0
