@@ -202,10 +202,7 @@ func (c *compiler) adjacency(children []Node) query.Query {
 			if len(analyze(fb.lang, text)) < 2 {
 				continue
 			}
-			pq := bleve.NewMatchPhraseQuery(text)
-			pq.SetField(fb.field)
-			pq.SetBoost(2 * fb.boost)
-			should = append(should, pq)
+			should = append(should, newPhraseQuery(text, fb.field, 2*fb.boost))
 		}
 	}
 	if len(should) == 0 {
@@ -343,10 +340,7 @@ func (c *compiler) phrase(p Phrase, negated bool) (query.Query, bool, error) {
 			mq.SetBoost(fb.boost)
 			q = mq
 		} else {
-			pq := bleve.NewMatchPhraseQuery(p.Text)
-			pq.SetField(fb.field)
-			pq.SetBoost(fb.boost)
-			q = pq
+			q = newPhraseQuery(p.Text, fb.field, fb.boost)
 		}
 		should = append(should, q)
 		if !negated {
@@ -385,9 +379,7 @@ func (c *compiler) symbol(s Symbol, negated bool) query.Query {
 	// is indexed as the words a 68 190
 	for _, l := range c.langs {
 		if toks := analyze(l, s.Canonical); len(toks) > 1 {
-			pq := bleve.NewMatchPhraseQuery(s.Canonical)
-			pq.SetField(fTextPrefix + l)
-			should = append(should, pq)
+			should = append(should, newPhraseQuery(s.Canonical, fTextPrefix+l, 1))
 		}
 	}
 	if !negated {

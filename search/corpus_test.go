@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -9,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/blevesearch/bleve/v2/index/scorch"
 
 	"gbsearch/indexer"
 	"gbsearch/indexer/pdftext"
@@ -80,12 +83,32 @@ func realIndex(t testing.TB) (*Index, map[string]*indexer.Document) {
 			realCorpus.err = err
 			return
 		}
+		// bleve merges segments in the background, and a merge that drops
+		// replaced documents changes the statistics BM25 scores with: a
+		// test comparing two searches' scores would see them change in
+		// between. One segment, merged before any test, stays put.
+		if realCorpus.err = settle(ix); realCorpus.err != nil {
+			return
+		}
 		realCorpus.ix, realCorpus.docs = ix, col.docs
 	})
 	if realCorpus.err != nil {
 		t.Fatal(realCorpus.err)
 	}
 	return realCorpus.ix, realCorpus.docs
+}
+
+// settle merges the index into one segment.
+func settle(ix *Index) error {
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		return err
+	}
+	s, ok := adv.(*scorch.Scorch)
+	if !ok {
+		return fmt.Errorf("index is a %T, not scorch", adv)
+	}
+	return s.ForceMerge(context.Background(), nil)
 }
 
 // searchAll returns the symbols of every document matching q.

@@ -126,7 +126,7 @@ func (ix *Index) fillPassages(ctx context.Context, hits []Hit, node Node, c *com
 	}
 	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(docsOnly(bleve.NewDocIDQuery(ids)), q), len(ids), 0, false)
 	req.IncludeLocations = true
-	res, err := ix.search(ctx, req)
+	res, err := ix.search(withinDocs(ctx, ids), req)
 	if err != nil {
 		return err
 	}

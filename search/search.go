@@ -414,7 +414,7 @@ func (ix *Index) rescored(ctx context.Context, clauses []query.Query, hits bsear
 			ids[i] = h.ID
 		}
 		q := bleve.NewConjunctionQuery(bleve.NewDocIDQuery(ids), bleve.NewDisjunctionQuery(clauses...))
-		res, err := ix.search(ctx, bleve.NewSearchRequestOptions(q, len(ids), 0, false))
+		res, err := ix.search(withinDocs(ctx, ids), bleve.NewSearchRequestOptions(q, len(ids), 0, false))
 		if err != nil {
 			return nil, "", err
 		}
