@@ -26,6 +26,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"slices"
 	"time"
 )
 
@@ -42,6 +43,7 @@ type options struct {
 	repoRoot   string
 	prepare    bool
 	only       string
+	kind       string
 }
 
 func main() {
@@ -51,6 +53,7 @@ func main() {
 	flag.IntVar(&o.queries, "queries", 1000, "queries run through each engine in each mode")
 	flag.StringVar(&o.work, "work", filepath.Join(os.TempDir(), "gbsearch-bench"), "folder for the parsed documents and the indexes")
 	flag.BoolVar(&o.keep, "keep", false, "keep the indexes (and their build figures) after the run")
+	flag.StringVar(&o.kind, "kind", "", "run only the queries of this kind (term, and, or, phrase): to profile one")
 	flag.BoolVar(&o.reuse, "reuse", false, "query the indexes a run with -keep left, instead of building them again (to measure a query change)")
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of each build and of the queries to FILE.{gbsearch,fts5,queries}")
 	flag.BoolVar(&o.ftsOpt, "fts-optimize", true, "merge the FTS5 index into one segment at the end of its build, as a deployment would")
@@ -126,6 +129,12 @@ func run(ctx context.Context, o options) error {
 	}
 
 	qs := makeQueries(parsed.Vocab, parsed.Phrases, parsed.Symbols, o.queries, o.seed)
+	if o.kind != "" {
+		qs = slices.DeleteFunc(qs, func(q query) bool { return q.Kind != o.kind })
+		if len(qs) == 0 {
+			return fmt.Errorf("-kind %q: no such queries (term, and, or, phrase)", o.kind)
+		}
+	}
 	logf("queries: %d (%s)", len(qs), querySummary(qs))
 	var prof *os.File
 	if o.cpuProfile != "" {
