@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strings"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -118,37 +117,75 @@ func singleTermPositions(phrase [][]string) bool {
 // and the phrase's words, whose matches are kept where the words stand side
 // by side. A match scores what bleve's phrase searcher gives it: the sum of
 // its words' scores.
+//
+// The words' searchers read no positions: each word has a reader of its
+// own positions as well, advanced only to the documents the conjunction
+// matched. Through the searchers, bleve would turn every position into a
+// location and merge the words' lists for each match (a quarter of the
+// phrase searcher's time in the profile); the readers give plain
+// positions, in order, which the phrase is matched against directly.
 type candidatePhraseSearcher struct {
 	must      bsearch.Searcher
-	matcher   *phraseMatcher
-	locations bool // the search asked for them
+	words     []string                // a word per position of the phrase; "" for a gap
+	readers   []index.TermFieldReader // a positions reader per position with a word
+	docs      []*index.TermFieldDoc   // what each reader last read, reused
+	ordered   []bool                  // whether docs[j]'s vectors are of one value, by position
+	locations bool                    // the search asked for them
+	keep      []kept
 }
+
+// kept is one location of a phrase occurrence: position j's word at its
+// reader's vector v.
+type kept struct{ j, v int }
 
 func newCandidatePhraseSearcher(ctx context.Context, r index.IndexReader, cands []bsearch.Searcher, phrase [][]string, field string, boost float64,
 	opts bsearch.SearcherOptions) (*candidatePhraseSearcher, error) {
-	locations := opts.IncludeTermVectors
-	opts.IncludeTermVectors = true
+	s := &candidatePhraseSearcher{
+		words: make([]string, len(phrase)), readers: make([]index.TermFieldReader, len(phrase)),
+		docs: make([]*index.TermFieldDoc, len(phrase)), ordered: make([]bool, len(phrase)),
+		locations: opts.IncludeTermVectors,
+	}
+	opts.IncludeTermVectors = false
 	parts := cands
-	for _, p := range phrase {
+	fail := func(err error) (*candidatePhraseSearcher, error) {
+		closeSearchers(parts)
+		s.closeReaders()
+		return nil, err
+	}
+	for j, p := range phrase {
 		if len(p) == 0 {
 			continue
 		}
+		s.words[j] = p[0]
 		ts, err := searcher.NewTermSearcher(ctx, r, p[0], field, boost, opts)
 		if err != nil {
-			closeSearchers(parts)
-			return nil, err
+			return fail(err)
 		}
 		parts = append(parts, ts)
+		if s.readers[j], err = r.TermFieldReader(ctx, []byte(p[0]), field, false, false, true); err != nil {
+			return fail(err)
+		}
+		s.docs[j] = &index.TermFieldDoc{}
+	}
+	if len(parts) == len(cands) {
+		return fail(fmt.Errorf("phrase: no words in %q", phrase))
 	}
 	must, err := searcher.NewConjunctionSearcher(ctx, r, parts, opts)
 	if err != nil {
-		closeSearchers(parts)
-		return nil, err
+		return fail(err)
 	}
-	s := &candidatePhraseSearcher{must: must, matcher: newPhraseMatcher(phrase), locations: locations}
+	s.must = must
 	// as bleve's phrase searcher does, before any parent sets its own norm
 	s.must.SetQueryNorm(1 / math.Sqrt(s.must.Weight()))
 	return s, nil
+}
+
+func (s *candidatePhraseSearcher) closeReaders() {
+	for _, r := range s.readers {
+		if r != nil {
+			_ = r.Close()
+		}
+	}
 }
 
 func (s *candidatePhraseSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, error) {
@@ -165,8 +202,11 @@ func (s *candidatePhraseSearcher) Advance(ctx *bsearch.SearchContext, id index.I
 // match that has them so.
 func (s *candidatePhraseSearcher) firstPhrase(ctx *bsearch.SearchContext, m *bsearch.DocumentMatch, err error) (*bsearch.DocumentMatch, error) {
 	for ; err == nil && m != nil; m, err = s.must.Next(ctx) {
-		if kept, ok := s.matcher.match(m.FieldTermLocations, s.locations); ok {
-			m.FieldTermLocations = kept
+		var ok bool
+		if ok, err = s.match(m); err != nil {
+			break
+		}
+		if ok {
 			return m, nil
 		}
 		ctx.DocumentMatchPool.Put(m)
@@ -174,127 +214,98 @@ func (s *candidatePhraseSearcher) firstPhrase(ctx *bsearch.SearchContext, m *bse
 	return nil, err
 }
 
-// phraseMatcher finds the occurrences of a phrase among a match's term
-// locations. bleve's phrase searcher builds a map of every location of
-// each match and pairs each location of a word with every location of the
-// next (findPhrasePaths): with words that occur hundreds of times in a
-// document, that was a quarter of all query CPU in the profile of the
-// 10,000-version comparison. Here the locations of each word are sorted
-// once and the next word's are found by binary search, in buffers that
-// serve one match after another (a searcher runs on one goroutine).
-type phraseMatcher struct {
-	words  []string // a word per position of the phrase; "" for a gap
-	first  int      // the first position with a word
-	byWord [][]int  // per position, the indexes of its word's locations, by field and position
-	keep   []int
-}
-
-func newPhraseMatcher(phrase [][]string) *phraseMatcher {
-	pm := &phraseMatcher{words: make([]string, len(phrase)), byWord: make([][]int, len(phrase)), first: -1}
-	for i, p := range phrase {
-		if len(p) > 0 {
-			pm.words[i] = p[0]
-			if pm.first < 0 {
-				pm.first = i
-			}
-		}
-	}
-	return pm
-}
-
-// match reports whether the phrase occurs among a match's term locations.
-// With all, it keeps in place and returns the locations of every
-// occurrence (each word of it), for a search that asked for locations;
-// without, it stops at the first occurrence and returns none. An
-// occurrence lies within one field and one value of it (its array
-// positions).
-func (pm *phraseMatcher) match(ftls []bsearch.FieldTermLocation, all bool) ([]bsearch.FieldTermLocation, bool) {
-	if pm.first < 0 {
-		return nil, false
-	}
-	for j := range pm.byWord {
-		pm.byWord[j] = pm.byWord[j][:0]
-	}
-	for i := range ftls {
-		for j, w := range pm.words {
-			if w != "" && ftls[i].Term == w {
-				pm.byWord[j] = append(pm.byWord[j], i)
-			}
-		}
-	}
-	order := func(a, b int) int {
-		if c := strings.Compare(ftls[a].Field, ftls[b].Field); c != 0 {
-			return c
-		}
-		return cmp.Compare(ftls[a].Location.Pos, ftls[b].Location.Pos)
-	}
-	// the rarest word anchors the search for the others
-	anchor := pm.first
-	for j := range pm.byWord {
-		if pm.words[j] == "" {
+// match reads the words' positions in m's document and reports whether
+// they stand side by side there. When the search asked for locations, it
+// gives m those of every occurrence (each word of it). An occurrence lies
+// within one value of the field (its array positions).
+func (s *candidatePhraseSearcher) match(m *bsearch.DocumentMatch) (bool, error) {
+	anchor := -1
+	for j, r := range s.readers {
+		if r == nil {
 			continue
 		}
-		if len(pm.byWord[j]) < len(pm.byWord[anchor]) {
-			anchor = j
+		d, err := r.Advance(m.IndexInternalID, s.docs[j].Reset())
+		if err != nil {
+			return false, err
 		}
-		if !slices.IsSortedFunc(pm.byWord[j], order) {
-			slices.SortFunc(pm.byWord[j], order)
+		if d == nil || !d.ID.Equals(m.IndexInternalID) {
+			// the conjunction matched the word here: the index changed
+			return false, fmt.Errorf("phrase: %q not found where its searcher matched it", s.words[j])
+		}
+		s.docs[j] = d
+		s.ordered[j] = orderedPositions(d.Vectors)
+		if anchor < 0 || len(d.Vectors) < len(s.docs[anchor].Vectors) {
+			anchor = j // the rarest word anchors the search for the others
 		}
 	}
-	pm.keep = pm.keep[:0]
-	for _, i := range pm.byWord[anchor] {
-		l := &ftls[i]
-		start := len(pm.keep)
-		pm.keep = append(pm.keep, i)
-		for j := range pm.words {
-			if j == anchor || pm.words[j] == "" {
+	s.keep = s.keep[:0]
+	for v, av := range s.docs[anchor].Vectors {
+		start := len(s.keep)
+		s.keep = append(s.keep, kept{anchor, v})
+		for j := range s.words {
+			if j == anchor || s.words[j] == "" {
 				continue
 			}
-			pos := int64(l.Location.Pos) + int64(j-anchor)
-			c, ok := -1, pos > 0
-			if ok {
-				c, ok = pm.find(ftls, j, l.Field, uint64(pos), l.Location.ArrayPositions)
+			pos := int64(av.Pos) + int64(j-anchor)
+			w := -1
+			if pos > 0 {
+				w = findPosition(s.docs[j].Vectors, s.ordered[j], uint64(pos), av.ArrayPositions)
 			}
-			if !ok {
-				pm.keep = pm.keep[:start]
+			if w < 0 {
+				s.keep = s.keep[:start]
 				break
 			}
-			pm.keep = append(pm.keep, c)
+			s.keep = append(s.keep, kept{j, w})
 		}
-		if !all && len(pm.keep) > 0 {
-			return ftls[:0], true
+		if !s.locations && len(s.keep) > 0 {
+			return true, nil
 		}
 	}
-	if len(pm.keep) == 0 {
-		return nil, false
+	if len(s.keep) == 0 {
+		return false, nil
 	}
-	slices.Sort(pm.keep)
-	pm.keep = slices.Compact(pm.keep)
-	// keep is ascending, so each kept location moves down or stays;
-	// swapped rather than copied, so that no two entries share the array
-	// positions that bleve's scorer reuses when the match is recycled
-	for k, i := range pm.keep {
-		ftls[k], ftls[i] = ftls[i], ftls[k]
+	ftls := m.FieldTermLocations[:0]
+	for _, k := range s.keep {
+		tv := s.docs[k.j].Vectors[k.v]
+		var ap bsearch.ArrayPositions
+		if len(tv.ArrayPositions) > 0 {
+			ap = slices.Clone(tv.ArrayPositions)
+		}
+		ftls = append(ftls, bsearch.FieldTermLocation{Field: tv.Field, Term: s.words[k.j],
+			Location: bsearch.Location{Pos: tv.Pos, Start: tv.Start, End: tv.End, ArrayPositions: ap}})
 	}
-	return ftls[:len(pm.keep)], true
+	m.FieldTermLocations = ftls
+	return true, nil
 }
 
-// find returns the index of the location of position j's word at pos in
-// field, within the value at ap.
-func (pm *phraseMatcher) find(ftls []bsearch.FieldTermLocation, j int, field string, pos uint64, ap bsearch.ArrayPositions) (int, bool) {
-	list := pm.byWord[j]
-	k, _ := slices.BinarySearchFunc(list, 0, func(i, _ int) int {
-		if c := strings.Compare(ftls[i].Field, field); c != 0 {
-			return c
+// findPosition returns the index of the vector at pos within the value at
+// ap, or -1. ordered says the vectors are of one value, by position (a
+// field of one value, the usual case): they are then searched by halves.
+func findPosition(vs []*index.TermFieldVector, ordered bool, pos uint64, ap []uint64) int {
+	if ordered {
+		i, found := slices.BinarySearchFunc(vs, pos, func(v *index.TermFieldVector, p uint64) int { return cmp.Compare(v.Pos, p) })
+		if found && len(ap) == 0 {
+			return i
 		}
-		return cmp.Compare(ftls[i].Location.Pos, pos)
-	})
-	for ; k < len(list) && ftls[list[k]].Field == field && ftls[list[k]].Location.Pos == pos; k++ {
-		if ftls[list[k]].Location.ArrayPositions.Equals(ap) {
-			return list[k], true
+		return -1
+	}
+	for i, v := range vs {
+		if v.Pos == pos && slices.Equal(v.ArrayPositions, ap) {
+			return i
 		}
 	}
-	return 0, false
+	return -1
+}
+
+// orderedPositions: the vectors are of one value (no array positions), by
+// position.
+func orderedPositions(vs []*index.TermFieldVector) bool {
+	for i, v := range vs {
+		if len(v.ArrayPositions) > 0 || (i > 0 && vs[i-1].Pos >= v.Pos) {
+			return false
+		}
+	}
+	return true
 }
 
 func (s *candidatePhraseSearcher) Weight() float64        { return s.must.Weight() }
@@ -305,4 +316,7 @@ func (s *candidatePhraseSearcher) Size() int              { return s.must.Size()
 func (s *candidatePhraseSearcher) DocumentMatchPoolSize() int {
 	return s.must.DocumentMatchPoolSize() + 1
 }
-func (s *candidatePhraseSearcher) Close() error { return s.must.Close() }
+func (s *candidatePhraseSearcher) Close() error {
+	s.closeReaders()
+	return s.must.Close()
+}
