@@ -18,10 +18,13 @@ import (
 // phraseQuery matches the words of a text side by side in one field, as
 // bleve's MatchPhraseQuery does, with the same hits, scores and locations,
 // at less cost. At 10,000 generated versions bleve's phrase searcher made
-// phrases 3.7x slower than FTS5's (median) and 10x at the 99th percentile,
-// while single words took 0.4x FTS5's time. Two things cost it most:
-//   - it pairs every location of a word with every location of the next
-//     (see phraseMatcher);
+// phrases about 4x slower than FTS5's (median) and 10x at the 99th
+// percentile, while single words took 0.4x FTS5's time. What cost it most:
+//   - for every document that holds all the words, it turns every
+//     position of each word into a location, merges the words' lists and
+//     pairs every location of a word with every location of the next
+//     (findPhrasePaths). candidatePhraseSearcher reads plain positions and
+//     finds each word's neighbours by binary search;
 //   - within a search restricted to a few documents (the rescore of the
 //     top hits, the locations of a result page), it reads the positions
 //     of every document that holds all the words: after each match the
