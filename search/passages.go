@@ -124,9 +124,10 @@ func (ix *Index) fillPassages(ctx context.Context, hits []Hit, node Node, c *com
 			return err
 		}
 	}
-	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(docsOnly(bleve.NewDocIDQuery(ids)), q), len(ids), 0, false)
+	wctx, wq := restrictTo(ctx, ids, q)
+	req := bleve.NewSearchRequestOptions(docsOnly(wq), len(ids), 0, false)
 	req.IncludeLocations = true
-	res, err := ix.search(withinDocs(ctx, ids), req)
+	res, err := ix.search(wctx, req)
 	if err != nil {
 		return err
 	}

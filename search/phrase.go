@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
@@ -29,7 +30,7 @@ import (
 //     top hits, the locations of a result page), it reads the positions
 //     of every document that holds all the words: after each match the
 //     conjunction with the document IDs calls Next, which scans on to the
-//     next phrase match anywhere in the index. Under withinDocs those
+//     next phrase match anywhere in the index. Under restrictTo those
 //     documents drive the search, and only their positions are read.
 type phraseQuery struct {
 	text  string
@@ -43,9 +44,17 @@ func newPhraseQuery(text, field string, boost float64) *phraseQuery {
 
 type withinKey struct{}
 
+// restrictTo returns q restricted to the documents with these IDs, and the
+// context to search it under, in which its phrases read only those
+// documents' positions.
+func restrictTo(ctx context.Context, ids []string, q query.Query) (context.Context, query.Query) {
+	return withinDocs(ctx, ids), bleve.NewConjunctionQuery(bleve.NewDocIDQuery(ids), q)
+}
+
 // withinDocs returns a context under which phrase queries match only the
-// documents with these IDs. The search must itself be restricted to them:
-// this only saves phrase queries the work of looking anywhere else.
+// documents with these IDs. The search must itself be restricted to them
+// (restrictTo does both): this only saves phrase queries the work of
+// looking anywhere else.
 func withinDocs(ctx context.Context, ids []string) context.Context {
 	return context.WithValue(ctx, withinKey{}, ids)
 }

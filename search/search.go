@@ -413,8 +413,8 @@ func (ix *Index) rescored(ctx context.Context, clauses []query.Query, hits bsear
 		for i, h := range window {
 			ids[i] = h.ID
 		}
-		q := bleve.NewConjunctionQuery(bleve.NewDocIDQuery(ids), bleve.NewDisjunctionQuery(clauses...))
-		res, err := ix.search(withinDocs(ctx, ids), bleve.NewSearchRequestOptions(q, len(ids), 0, false))
+		wctx, q := restrictTo(ctx, ids, bleve.NewDisjunctionQuery(clauses...))
+		res, err := ix.search(wctx, bleve.NewSearchRequestOptions(q, len(ids), 0, false))
 		if err != nil {
 			return nil, "", err
 		}
