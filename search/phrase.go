@@ -70,7 +70,9 @@ func (q *phraseQuery) Searcher(ctx context.Context, r index.IndexReader, m mappi
 		return query.NewMatchNoneQuery().Searcher(ctx, r, m, opts)
 	}
 	if !singleTermPositions(phrase) {
-		return bleveMultiPhrase(ctx, r, m, opts, phrase, q.field, q.boost)
+		mq := query.NewMultiPhraseQuery(phrase, q.field)
+		mq.SetBoost(q.boost)
+		return mq.Searcher(ctx, r, m, opts)
 	}
 	if ids, ok := ctx.Value(withinKey{}).([]string); ok {
 		docs, err := searcher.NewDocIDSearcher(ctx, r, ids, 0, opts)
@@ -80,13 +82,6 @@ func (q *phraseQuery) Searcher(ctx context.Context, r index.IndexReader, m mappi
 		return newCandidatePhraseSearcher(ctx, r, []bsearch.Searcher{docs}, phrase, q.field, q.boost, opts)
 	}
 	return newCandidatePhraseSearcher(ctx, r, nil, phrase, q.field, q.boost, opts)
-}
-
-func bleveMultiPhrase(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, opts bsearch.SearcherOptions,
-	phrase [][]string, field string, boost float64) (bsearch.Searcher, error) {
-	mq := query.NewMultiPhraseQuery(phrase, field)
-	mq.SetBoost(boost)
-	return mq.Searcher(ctx, r, m, opts)
 }
 
 func closeSearchers(ss []bsearch.Searcher) {
