@@ -54,7 +54,7 @@ func main() {
 	flag.StringVar(&o.work, "work", filepath.Join(os.TempDir(), "gbsearch-bench"), "folder for the parsed documents and the indexes")
 	flag.BoolVar(&o.keep, "keep", false, "keep the indexes (and their build figures) after the run")
 	flag.StringVar(&o.kind, "kind", "", "run only the queries of this kind (term, and, or, phrase): to profile one")
-	flag.BoolVar(&o.reuse, "reuse", false, "query the indexes a run with -keep left, instead of building them again (to measure a query change)")
+	flag.BoolVar(&o.reuse, "reuse", false, "query the indexes a run with -keep left, instead of building them again (to measure a query change); implies -keep")
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of each build and of the queries to FILE.{gbsearch,fts5,queries}")
 	flag.BoolVar(&o.ftsOpt, "fts-optimize", true, "merge the FTS5 index into one segment at the end of its build, as a deployment would")
 	flag.IntVar(&o.sample, "agree", 200, "queries whose hit counts are compared between the engines")
@@ -67,6 +67,8 @@ func main() {
 	flag.BoolVar(&o.prepare, "prepare", false, "only generate and parse the corpus (for a later run)")
 	flag.StringVar(&o.only, "only", "", "build only this engine's index (gbsearch or fts5), print its figures and stop: for profiling")
 	flag.Parse()
+	// an index reused is one to be reused again
+	o.keep = o.keep || o.reuse
 
 	ctx := context.Background()
 	var err error
