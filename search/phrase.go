@@ -236,7 +236,8 @@ func (s *candidatePhraseSearcher) match(m *bsearch.DocumentMatch) (bool, error) 
 			return false, err
 		}
 		if d == nil || !d.ID.Equals(m.IndexInternalID) {
-			// the conjunction matched the word here: the index changed
+			// cannot be: the word's searcher matched here, and its reader
+			// reads the same snapshot
 			return false, fmt.Errorf("phrase: %q not found where its searcher matched it", s.words[j])
 		}
 		s.docs[j] = d
@@ -321,7 +322,7 @@ func (s *candidatePhraseSearcher) Count() uint64          { return s.must.Count(
 func (s *candidatePhraseSearcher) Min() int               { return 0 }
 func (s *candidatePhraseSearcher) Size() int              { return s.must.Size() }
 func (s *candidatePhraseSearcher) DocumentMatchPoolSize() int {
-	return s.must.DocumentMatchPoolSize() + 1
+	return s.must.DocumentMatchPoolSize() // it holds no match of its own
 }
 func (s *candidatePhraseSearcher) Close() error {
 	s.closeReaders()
