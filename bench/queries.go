@@ -161,6 +161,14 @@ type queryResults struct {
 	byKind       map[string][2]int // kind → agreeing, compared
 	ratios       []float64         // gbsearch total / FTS5 total, where FTS5 has some
 	examples     []string          // queries that disagree most
+	slowest      [3][]timedQuery   // gbsearch's slowest queries per mode (-slowest)
+}
+
+// timedQuery is one query's times in both engines, for -slowest.
+type timedQuery struct {
+	q       query
+	hits    int
+	gb, fts time.Duration
 }
 
 // runQueries runs every query through both engines in each mode,
@@ -247,6 +255,9 @@ func runQueries(ctx context.Context, gbDir, ftsDir string, qs []query, o options
 			} else {
 				r.fts[m][q.Kind] = append(r.fts[m][q.Kind], fd)
 			}
+			if o.slowest > 0 && gerr == nil {
+				r.slowest[m] = append(r.slowest[m], timedQuery{q, gn, gd, fd})
+			}
 			if m == int(modePlain) && i < o.sample && gerr == nil && ferr == nil {
 				ok := agrees(gn, fn)
 				r.total++
@@ -265,6 +276,11 @@ func runQueries(ctx context.Context, gbDir, ftsDir string, qs []query, o options
 				}
 			}
 		}
+	}
+	for m := range r.slowest {
+		s := r.slowest[m]
+		sort.Slice(s, func(i, j int) bool { return s[i].gb > s[j].gb })
+		r.slowest[m] = s[:min(o.slowest, len(s))]
 	}
 	sort.Slice(diffs, func(i, j int) bool { return diffs[i].ratio > diffs[j].ratio })
 	for _, d := range diffs[:min(5, len(diffs))] {
@@ -352,6 +368,15 @@ func printTable(w io.Writer, o options, pc *parsedCorpus, null, gb, fts *buildRe
 	if len(qr.examples) > 0 {
 		fmt.Fprintf(bw, "Largest disagreements: %s.\n", strings.Join(qr.examples, "; "))
 	}
-	fmt.Fprintf(bw, "Build wall times: gbsearch %s, FTS5 %s (decoding the parsed input not timed; CPU is the child's less a decode-only child's %s). Extract+parse through gbsearch's pipeline: %.0f docs/s on %d workers.\n",
+	for m, name := range modeNames {
+		if len(qr.slowest[m]) == 0 {
+			continue
+		}
+		fmt.Fprintf(bw, "\nSlowest gbsearch queries, %s (gbsearch · FTS5 ms, gbsearch's hits):\n\n", name)
+		for _, t := range qr.slowest[m] {
+			fmt.Fprintf(bw, "- %s %s: %s · %s, %d hits\n", t.q.Kind, t.q.Text, ms(t.gb), ms(t.fts), t.hits)
+		}
+	}
+	fmt.Fprintf(bw, "\nBuild wall times: gbsearch %s, FTS5 %s (decoding the parsed input not timed; CPU is the child's less a decode-only child's %s). Extract+parse through gbsearch's pipeline: %.0f docs/s on %d workers.\n",
 		gb.Wall.Round(time.Millisecond), fts.Wall.Round(time.Millisecond), null.CPU.Round(time.Millisecond), pc.ParseDocsPerSec, pc.Workers)
 }
