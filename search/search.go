@@ -283,7 +283,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 			}
 		}
 	}
-	res, err := ix.search(ctx, req)
+	res, err := ix.searchByRelevance(ctx, req)
 	if err != nil {
 		return nil, err
 	}
