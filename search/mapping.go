@@ -15,8 +15,9 @@ import (
 // Version 4 dropped the passage documents: passages are cut from the
 // document's stored text where the search's term locations fall. Version 5
 // stores a version's texts as spans into that stored text, and deflates
-// what is stored (see stored.go).
-const MappingVersion = "5"
+// what is stored (see stored.go). Version 6 gives each text field a field
+// of the word pairs that phrases look up (see pairs.go).
+const MappingVersion = "6"
 
 // Languages with their own analysis. Documents come in English, French and
 // Spanish; Dutch is the translation mixed into the treaty sources, indexed
@@ -163,6 +164,8 @@ func NewMapping() *mapping.IndexMappingImpl {
 		doc.AddFieldMappingsAt(fTextPrefix+l, text(l, false))
 		doc.AddFieldMappingsAt(fTitlePrefix+l, text(l, false))
 	}
+	// no field goes into _all, and the pair fields must not (withWordPairs)
+	doc.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
 	im.AddDocumentMapping(typeDoc, doc)
 
 	txt := bleve.NewDocumentStaticMapping()

@@ -139,6 +139,15 @@ type candidatePhraseSearcher struct {
 	ordered   []bool                  // whether docs[j]'s vectors are of one value, by position
 	locations bool                    // the search asked for them
 	keep      []kept
+
+	// with a pair field (pairs.go): the words' frequencies, and a reader
+	// of the pair of words j, j+1 (nil where one is a gap), which decide
+	// before any position is read
+	freqReaders []index.TermFieldReader
+	freqDocs    []*index.TermFieldDoc
+	pairReaders []index.TermFieldReader
+	pairDocs    []*index.TermFieldDoc // where each pair reader stands
+	pairEnd     []bool                // the pair reader has no more documents
 }
 
 // kept is one location of a phrase occurrence: position j's word at its
@@ -174,6 +183,11 @@ func newCandidatePhraseSearcher(ctx context.Context, r index.IndexReader, cands 
 		}
 		s.docs[j] = &index.TermFieldDoc{}
 	}
+	if pf := pairFieldOf(field); pf != "" && len(phrase) > 1 {
+		if err := s.openPairReaders(ctx, r, field, pf); err != nil {
+			return fail(err)
+		}
+	}
 	if len(parts) == len(cands) {
 		return fail(fmt.Errorf("phrase: no words in %q", phrase))
 	}
@@ -187,12 +201,104 @@ func newCandidatePhraseSearcher(ctx context.Context, r index.IndexReader, cands 
 	return s, nil
 }
 
-func (s *candidatePhraseSearcher) closeReaders() {
-	for _, r := range s.readers {
-		if r != nil {
-			_ = r.Close()
+func (s *candidatePhraseSearcher) openPairReaders(ctx context.Context, r index.IndexReader, field, pairField string) error {
+	n := len(s.words)
+	s.freqReaders, s.freqDocs = make([]index.TermFieldReader, n), make([]*index.TermFieldDoc, n)
+	s.pairReaders, s.pairDocs, s.pairEnd = make([]index.TermFieldReader, n-1), make([]*index.TermFieldDoc, n-1), make([]bool, n-1)
+	var err error
+	for j, w := range s.words {
+		if w == "" {
+			continue
+		}
+		if s.freqReaders[j], err = r.TermFieldReader(ctx, []byte(w), field, true, false, false); err != nil {
+			return err
+		}
+		s.freqDocs[j] = &index.TermFieldDoc{}
+		if j+1 < n && s.words[j+1] != "" {
+			if s.pairReaders[j], err = r.TermFieldReader(ctx, []byte(pairTerm(w, s.words[j+1])), pairField, false, false, false); err != nil {
+				return err
+			}
+			s.pairDocs[j] = &index.TermFieldDoc{}
 		}
 	}
+	return nil
+}
+
+func (s *candidatePhraseSearcher) closeReaders() {
+	for _, rs := range [][]index.TermFieldReader{s.readers, s.freqReaders, s.pairReaders} {
+		for _, r := range rs {
+			if r != nil {
+				_ = r.Close()
+			}
+		}
+	}
+}
+
+// byPairs decides whether the phrase is in document id from the pair
+// field where it can (see pairs.go), without reading any position: a pair
+// of adjacent words that both occur pairMinFreq times or more in the
+// document and is not indexed rules the phrase out; a phrase of two such
+// words is proved by their pair, unless its locations are asked for.
+func (s *candidatePhraseSearcher) byPairs(id index.IndexInternalID) (decided, found bool, err error) {
+	for j, r := range s.freqReaders {
+		if r == nil {
+			continue
+		}
+		d, err := r.Advance(id, s.freqDocs[j].Reset())
+		if err != nil {
+			return false, false, err
+		}
+		if d == nil || !d.ID.Equals(id) {
+			return false, false, fmt.Errorf("phrase: %q not found where its searcher matched it", s.words[j])
+		}
+		s.freqDocs[j] = d
+	}
+	known := true
+	for j, r := range s.pairReaders {
+		if r == nil {
+			continue
+		}
+		if s.freqDocs[j].Freq < pairMinFreq || s.freqDocs[j+1].Freq < pairMinFreq {
+			known = false
+			continue
+		}
+		at, err := s.advancePair(j, id)
+		if err != nil {
+			return false, false, err
+		}
+		if at != 0 {
+			return true, false, nil
+		}
+	}
+	if known && len(s.words) == 2 && !s.locations {
+		return true, true, nil
+	}
+	return false, false, nil
+}
+
+// advancePair moves pair reader j to id, or past it where the pair is not
+// in id, and compares where it stands with id. A reader that already
+// stands past id is not asked again: scorch's readers restart from the
+// first document when asked for one at or before where they stand.
+func (s *candidatePhraseSearcher) advancePair(j int, id index.IndexInternalID) (int, error) {
+	if s.pairEnd[j] {
+		return 1, nil
+	}
+	if d := s.pairDocs[j]; len(d.ID) > 0 {
+		if c := d.ID.Compare(id); c >= 0 {
+			return c, nil
+		}
+	}
+	d, err := s.pairReaders[j].Advance(id, s.pairDocs[j].Reset())
+	if err != nil {
+		return 0, err
+	}
+	if d == nil {
+		s.pairEnd[j] = true
+		return 1, nil
+	}
+	s.pairDocs[j] = d
+	return d.ID.Compare(id), nil
 }
 
 func (s *candidatePhraseSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, error) {
@@ -226,6 +332,12 @@ func (s *candidatePhraseSearcher) firstPhrase(ctx *bsearch.SearchContext, m *bse
 // gives m those of every occurrence (each word of it). An occurrence lies
 // within one value of the field (its array positions).
 func (s *candidatePhraseSearcher) match(m *bsearch.DocumentMatch) (bool, error) {
+	if s.pairReaders != nil {
+		decided, found, err := s.byPairs(m.IndexInternalID)
+		if err != nil || decided {
+			return found, err
+		}
+	}
 	anchor := -1
 	for j, r := range s.readers {
 		if r == nil {

@@ -154,21 +154,21 @@ func everyOther(s []string) []string {
 // and values of a field that a phrase must not bridge, each against what
 // bleve's phrase query finds and against the expected answer.
 func TestPhraseCases(t *testing.T) {
-	bi, err := bleve.NewMemOnly(NewMapping())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer bi.Close()
+	bi := scorchIndex(t)
 	docs := map[string]any{
 		"A": "the rights of domestic workers were recognized",
 		"B": "workers who are domestic and rights that are recognized",
 		"C": "work work work and more work for decent work",
 		"D": []any{"rights of domestic", "workers were recognized"},
 	}
+	b := bi.NewBatch()
 	for id, text := range docs {
-		if err := bi.Index(id, map[string]any{fType: typeDoc, fTextPrefix + "en": text}); err != nil {
+		if err := indexDocument(b, bi.Mapping(), id, map[string]any{fType: typeDoc, fTextPrefix + "en": text}); err != nil {
 			t.Fatal(err)
 		}
+	}
+	if err := bi.Batch(b); err != nil {
+		t.Fatal(err)
 	}
 	for text, want := range map[string][]string{
 		"domestic workers":                    {"A"},

@@ -147,9 +147,9 @@ func (w *Writer) Commit(ctx context.Context) error {
 			w.batch.Delete(textPrefix + s)
 			continue
 		}
-		doc, texts, pmap := docFields(versions)
-		if err := w.batch.Index(s, doc); err != nil {
-			return fmt.Errorf("indexing %s: %w", s, err)
+		fields, texts, pmap := docFields(versions)
+		if err := indexDocument(w.batch, w.ix.bi.Mapping(), s, fields); err != nil {
+			return err
 		}
 		text := map[string]any{fType: typeText, fPassages: pack([]byte(pmap))}
 		for l, t := range texts {

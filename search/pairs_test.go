@@ -1,0 +1,123 @@
+package search
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestPhrasePairs: phrases decided by the pair field (words that occur
+// pairMinFreq times or more) find what bleve's phrase query finds: pairs
+// present and absent, a frequent word beside a rare one (no pair indexed,
+// positions decide), stop-word gaps, values of a field that a pair must
+// not bridge, frequencies summed over several values, and a phrase of
+// three words whose two pairs occur but never together.
+func TestPhrasePairs(t *testing.T) {
+	bi := scorchIndex(t)
+	times := func(s string, n int) string { return strings.Repeat(s+" ", n) }
+	k := pairMinFreq
+	summed := make([]any, k)
+	for i := range summed {
+		summed[i] = "decent work"
+	}
+	docs := map[string]any{
+		"adjacent":    times("decent work for all.", k+1),
+		"apart":       times("decent jobs. work hours.", k+1),
+		"rare":        "decent work. " + times("decent jobs.", k),
+		"gap":         times("decent of work.", k+1),
+		"values":      []any{times("decent", k), times("work", k)},
+		"summed":      summed,
+		"pairs only":  times("social protection systems and protection floor.", k),
+		"three words": times("social protection floor.", k),
+	}
+	b := bi.NewBatch()
+	for id, text := range docs {
+		if err := indexDocument(b, bi.Mapping(), id, map[string]any{fType: typeDoc, fTextPrefix + "en": text}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := bi.Batch(b); err != nil {
+		t.Fatal(err)
+	}
+	for text, want := range map[string][]string{
+		"decent work":             {"adjacent", "rare", "summed"},
+		"work decent":             {"gap", "rare"}, // across repeats: "work. decent"
+		"decent of work":          {"apart", "gap"},
+		"decent decent":           {"values"},
+		"protection floor":        {"pairs only", "three words"},
+		"social protection floor": {"three words"},
+		"floor social protection": {"pairs only", "three words"},
+		"systems protection":      nil, // "and" leaves a gap that no pair bridges
+		"systems and protection":  {"pairs only"},
+		"hours decent jobs":       {"apart"},
+		"jobs work hours":         {"apart"},
+	} {
+		bq := bleve.NewMatchPhraseQuery(text)
+		bq.SetField(fTextPrefix + "en")
+		for _, locations := range []bool{false, true} {
+			for name, q := range map[string]query.Query{"bleve": bq, "phraseQuery": newPhraseQuery(text, fTextPrefix+"en", 1)} {
+				req := bleve.NewSearchRequest(q)
+				req.SortBy([]string{"_id"})
+				req.IncludeLocations = locations
+				res, err := bi.Search(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var got []string
+				for _, h := range res.Hits {
+					got = append(got, h.ID)
+				}
+				slices.Sort(want)
+				if !slices.Equal(got, want) {
+					t.Errorf("%s (locations %v): %q: got %v, want %v", name, locations, text, got, want)
+				}
+			}
+		}
+	}
+}
+
+func TestWordPairs(t *testing.T) {
+	tok := func(term string, pos int) *analysis.Token {
+		return &analysis.Token{Term: []byte(term), Position: pos}
+	}
+	for _, tc := range []struct {
+		name    string
+		values  []analysis.TokenStream
+		minFreq int
+		want    []string
+	}{
+		{"adjacent", []analysis.TokenStream{{tok("a", 1), tok("b", 2), tok("c", 3)}}, 1, []string{"a b", "b c"}},
+		{"gap", []analysis.TokenStream{{tok("a", 1), tok("b", 3), tok("c", 4)}}, 1, []string{"b c"}},
+		{"rare word", []analysis.TokenStream{{tok("a", 1), tok("b", 2), tok("a", 3), tok("c", 4)}}, 2, nil},
+		{"frequent", []analysis.TokenStream{{tok("a", 1), tok("b", 2), tok("a", 3), tok("b", 4)}}, 2, []string{"a b", "b a", "a b"}},
+		{"alternatives", []analysis.TokenStream{{tok("a", 1), tok("x", 1), tok("b", 2)}}, 1, []string{"a b", "x b"}},
+		{"out of order", []analysis.TokenStream{{tok("b", 2), tok("a", 1)}}, 1, []string{"a b"}},
+		{"values summed, not bridged", []analysis.TokenStream{{tok("a", 1), tok("b", 2)}, {tok("b", 1), tok("a", 2)}}, 2, []string{"a b", "b a"}},
+		{"one word", []analysis.TokenStream{{tok("a", 1)}}, 1, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := wordPairs(tc.values, tc.minFreq)
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("pairs (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// scorchIndex is an empty index of the kind gbsearch uses (bleve's
+// NewMemOnly makes an upsidedown index, which analyses documents its own
+// way).
+func scorchIndex(t *testing.T) bleve.Index {
+	t.Helper()
+	ix, err := Create(t.TempDir() + "/idx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	return ix.bi
+}
