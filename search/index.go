@@ -45,8 +45,9 @@ func init() {
 
 // Index is an open bleve index with the gbsearch mapping.
 type Index struct {
-	bi   bleve.Index
-	path string
+	bi     bleve.Index
+	path   string
+	facets *facetColumns // see facetcount.go
 
 	closeOnce sync.Once
 	closeErr  error
@@ -61,7 +62,7 @@ func Create(dir string) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("creating index %s: %w", dir, err)
 	}
-	ix := &Index{bi: bi, path: dir}
+	ix := &Index{bi: bi, path: dir, facets: newFacetColumns()}
 	if err := bi.SetInternal([]byte(keyMappingVersion), []byte(MappingVersion)); err != nil {
 		bi.Close()
 		return nil, fmt.Errorf("creating index %s: %w", dir, err)
@@ -85,7 +86,7 @@ func Open(dir string) (*Index, error) {
 		}
 		return nil, fmt.Errorf("opening index %s: %w", dir, err)
 	}
-	return &Index{bi: bi, path: dir}, nil
+	return &Index{bi: bi, path: dir, facets: newFacetColumns()}, nil
 }
 
 func runtimeConfig() map[string]any {

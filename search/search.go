@@ -276,22 +276,29 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 		}
 		req.SearchAfter = after
 	}
+	// the facets without a selection are counted over this search's hits
+	sctx := ctx
+	var counted []string
+	var tally *facetTally
 	if !r.NoFacets {
+		var fields []string
 		for _, f := range Facets {
 			if _, selected := filters[f.Name]; !selected {
-				req.AddFacet(f.Name, bleve.NewFacetRequest(f.Field, r.FacetSize))
+				counted = append(counted, f.Name)
+				fields = append(fields, f.Field)
 			}
 		}
+		sctx, tally = ix.facets.withFacetTally(ctx, fields)
 	}
-	res, err := ix.searchByRelevance(ctx, req)
+	res, err := ix.searchByRelevance(sctx, req)
 	if err != nil {
 		return nil, err
 	}
 	out := &Result{Total: int(res.Total), Warnings: c.warnings}
 	if !r.NoFacets {
 		out.Facets = map[string][]FacetValue{}
-		for name, fr := range res.Facets {
-			out.Facets[name] = facetValues(fr, nil)
+		for i, name := range counted {
+			out.Facets[name] = tally.values(i, r.FacetSize)
 		}
 		// Disjunctive facets: a facet with a selection is counted without
 		// its own filter, so selecting section POL still shows how many
