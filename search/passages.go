@@ -17,8 +17,6 @@ import (
 	"gbsearch/indexer"
 )
 
-type bleveFacetResult = bsearch.FacetResult
-
 // passageRef is where a passage lies in its document's text of its
 // language, with what a result page shows of it besides the text.
 type passageRef struct {

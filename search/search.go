@@ -311,16 +311,15 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				freq := bleve.NewSearchRequestOptions(build(name), 0, 0, false)
-				freq.AddFacet(name, bleve.NewFacetRequest(field, r.FacetSize))
-				fres, err := ix.search(ctx, freq)
+				tctx, tally := ix.facets.withFacetTally(ctx, []string{field})
+				_, err := ix.search(tctx, bleve.NewSearchRequestOptions(build(name), 0, 0, false))
 				mu.Lock()
 				defer mu.Unlock()
 				if err != nil {
 					ferr = err
 					return
 				}
-				out.Facets[name] = facetValues(fres.Facets[name], r.Filters[name])
+				out.Facets[name] = markSelected(tally.values(0, r.FacetSize), r.Filters[name])
 			}()
 		}
 		wg.Wait()
@@ -364,30 +363,6 @@ func normaliseFilterValue(facet, v string) string {
 		return normaliseKind(v)
 	}
 	return v
-}
-
-func facetValues(fr *bleveFacetResult, selected []string) []FacetValue {
-	// never nil: a facet without values is an empty list to API clients,
-	// not null
-	out := []FacetValue{}
-	sel := map[string]bool{}
-	for _, s := range selected {
-		sel[s] = true
-	}
-	seen := map[string]bool{}
-	if fr != nil && fr.Terms != nil {
-		for _, t := range fr.Terms.Terms() {
-			out = append(out, FacetValue{Value: t.Term, Count: t.Count, Selected: sel[t.Term]})
-			seen[t.Term] = true
-		}
-	}
-	// a selected value beyond the top N still shows, so it can be unselected
-	for _, s := range selected {
-		if !seen[s] {
-			out = append(out, FacetValue{Value: s, Count: 0, Selected: true})
-		}
-	}
-	return out
 }
 
 func sortOrder(s string) []string {

@@ -304,13 +304,11 @@ func (ix *Index) FacetValues(ctx context.Context, r FacetRequest) ([]FacetValue,
 		}
 		q = bleve.NewConjunctionQuery(base, bleve.NewDisjunctionQuery(should...))
 	}
-	req := bleve.NewSearchRequestOptions(q, 0, 0, false)
-	req.AddFacet(r.Name, bleve.NewFacetRequest(field, r.Size))
-	res, err := ix.search(ctx, req)
-	if err != nil {
+	tctx, tally := ix.facets.withFacetTally(ctx, []string{field})
+	if _, err := ix.search(tctx, bleve.NewSearchRequestOptions(q, 0, 0, false)); err != nil {
 		return nil, err
 	}
-	vals := facetValues(res.Facets[r.Name], nil)
+	vals := tally.values(0, r.Size)
 	if r.Prefix != "" {
 		// a selected value outside the prefix is not what was asked for
 		return markSelected(vals, nil), nil
@@ -319,6 +317,10 @@ func (ix *Index) FacetValues(ctx context.Context, r FacetRequest) ([]FacetValue,
 }
 
 // markSelected flags the selected values, adding those not among vals.
+// markSelected marks the selected values among vals, and adds those that
+// are not there (a selected value beyond the top N still shows, so that
+// it can be unselected). Never nil: no values is an empty list to API
+// clients, not null.
 func markSelected(vals []FacetValue, selected []string) []FacetValue {
 	sel := map[string]bool{}
 	for _, s := range selected {
