@@ -41,6 +41,7 @@ type options struct {
 	ftsOpt     bool
 	sample     int
 	slowest    int
+	mode       string
 	repoRoot   string
 	prepare    bool
 	only       string
@@ -58,6 +59,7 @@ func main() {
 	flag.BoolVar(&o.reuse, "reuse", false, "query the indexes a run with -keep left, instead of building them again (to measure a query change); implies -keep")
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of each build and of the queries to FILE.{gbsearch,fts5,queries}")
 	flag.BoolVar(&o.ftsOpt, "fts-optimize", true, "merge the FTS5 index into one segment at the end of its build, as a deployment would")
+	flag.StringVar(&o.mode, "mode", "", "run the queries in this mode only (plain, facets, highlights): to profile one")
 	flag.IntVar(&o.slowest, "slowest", 0, "print gbsearch's N slowest queries of each mode, with their kind, hit count and FTS5's time")
 	flag.IntVar(&o.sample, "agree", 200, "queries whose hit counts are compared between the engines")
 	flag.StringVar(&o.repoRoot, "repo", "..", "the gbsearch repository (for the bundled PDFs)")

@@ -29,6 +29,19 @@ type compiler struct {
 	// of words typed side by side. A phrase costs bleve a pass over the
 	// positions of every match, so it is run on the top window only.
 	rescore []query.Query
+	// matchesAll: the query holds a match-all clause (an empty query, a
+	// NOT, an AND of NOTs), which would also match the index's other
+	// entries (stored texts, versions, file records). Every field the
+	// compiler searches is a searchable document's alone, so a query
+	// without one needs no filter on the type of entry (see
+	// selection.build).
+	matchesAll bool
+}
+
+// all returns a match-all clause, and notes that the query has one.
+func (c *compiler) all() query.Query {
+	c.matchesAll = true
+	return bleve.NewMatchAllQuery()
 }
 
 type highlightTerms struct {
@@ -80,7 +93,7 @@ func init() {
 // compile returns the document query for n (nil n: everything).
 func (c *compiler) compile(n Node) (query.Query, error) {
 	if n == nil {
-		return bleve.NewMatchAllQuery(), nil
+		return c.all(), nil
 	}
 	q, ok, err := c.node(n, false)
 	if err != nil {
@@ -123,7 +136,7 @@ func (c *compiler) node(n Node, negated bool) (query.Query, bool, error) {
 		}
 		bq := bleve.NewBooleanQuery()
 		if len(must) == 0 {
-			must = append(must, bleve.NewMatchAllQuery())
+			must = append(must, c.all())
 		}
 		bq.AddMust(must...)
 		if len(mustNot) > 0 {
@@ -162,7 +175,7 @@ func (c *compiler) node(n Node, negated bool) (query.Query, bool, error) {
 			return nil, ok, err
 		}
 		bq := bleve.NewBooleanQuery()
-		bq.AddMust(bleve.NewMatchAllQuery())
+		bq.AddMust(c.all())
 		bq.AddMustNot(q)
 		return bq, true, nil
 	case Term:

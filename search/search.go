@@ -194,9 +194,16 @@ type selection struct {
 
 // build returns the documents the selection matches, with every facet
 // filter but except's (disjunctive facets count a facet without its own
-// filter).
+// filter). Only a query that matches everything needs restricting to
+// searchable documents: the restriction is a conjunction that every hit
+// of every search paid for (a third of a single word's time at 10,000
+// versions).
 func (s *selection) build(except string) query.Query {
-	parts := []query.Query{docsOnly(s.q)}
+	q := s.q
+	if s.c.matchesAll {
+		q = docsOnly(q)
+	}
+	parts := []query.Query{q}
 	for name, f := range s.filters {
 		if name != except {
 			parts = append(parts, f)

@@ -501,3 +501,31 @@ func pageThrough(t *testing.T, ix *Index, r Request) (byFrom, byAfter []string) 
 	}
 	return byFrom, byAfter
 }
+
+// TestOnlyDocuments: whatever the query, hits are searchable documents,
+// never the index's other entries (stored texts, versions, file records),
+// which a query matching everything would reach without its filter.
+func TestOnlyDocuments(t *testing.T) {
+	ix, docs := realIndex(t)
+	symbols := map[string]bool{}
+	for _, d := range docs {
+		symbols[d.Symbol] = true
+	}
+	for _, q := range []string{"", "NOT labour", "NOT labour NOT employment", "labour", "kind:instrument", `"social protection" OR NOT migration`} {
+		res, err := ix.Search(t.Context(), Request{Query: q, Size: MaxSize, NoPassages: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Total == 0 {
+			t.Errorf("%q: no hits", q)
+		}
+		if res.Total > len(symbols) {
+			t.Errorf("%q: %d hits, more than the %d documents", q, res.Total, len(symbols))
+		}
+		for _, h := range res.Hits {
+			if !symbols[h.Symbol] {
+				t.Errorf("%q: hit %q is not a document", q, h.Symbol)
+			}
+		}
+	}
+}
