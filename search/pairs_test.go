@@ -1,12 +1,14 @@
 package search
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
+	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/google/go-cmp/cmp"
 )
@@ -45,21 +47,25 @@ func TestPhrasePairs(t *testing.T) {
 		t.Fatal(err)
 	}
 	for text, want := range map[string][]string{
-		"decent work":             {"adjacent", "rare", "summed"},
-		"work decent":             {"gap", "rare"}, // across repeats: "work. decent"
-		"decent of work":          {"apart", "gap"},
-		"decent decent":           {"values"},
-		"protection floor":        {"pairs only", "three words"},
-		"social protection floor": {"three words"},
-		"floor social protection": {"pairs only", "three words"},
-		"systems protection":      nil, // "and" leaves a gap that no pair bridges
-		"systems and protection":  {"pairs only"},
-		"hours decent jobs":       {"apart"},
-		"jobs work hours":         {"apart"},
+		"decent work":              {"adjacent", "rare", "summed"},
+		"work decent":              {"gap", "rare"}, // across repeats: "work. decent"
+		"decent of work":           {"apart", "gap"},
+		"decent decent":            {"values"},
+		"protection floor":         {"pairs only", "three words"},
+		"social protection floor":  {"three words"},
+		"floor social protection":  {"pairs only", "three words"},
+		"systems protection":       nil, // "and" leaves a gap that no pair bridges
+		"systems and protection":   {"pairs only"},
+		"hours decent jobs":        {"apart"},
+		"jobs work hours":          {"apart"},
+		"work for all decent work": {"adjacent"},
+		"decent decent decent":     {"values"},
+		"work work":                {"values"},
 	} {
 		bq := bleve.NewMatchPhraseQuery(text)
 		bq.SetField(fTextPrefix + "en")
 		for _, locations := range []bool{false, true} {
+			results := map[string][]string{}
 			for name, q := range map[string]query.Query{"bleve": bq, "phraseQuery": newPhraseQuery(text, fTextPrefix+"en", 1)} {
 				req := bleve.NewSearchRequest(q)
 				req.SortBy([]string{"_id"})
@@ -68,17 +74,40 @@ func TestPhrasePairs(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				var got []string
+				var got, hits []string
 				for _, h := range res.Hits {
 					got = append(got, h.ID)
+					hits = append(hits, fmt.Sprintf("%s %.6f", h.ID, h.Score))
+					if locations {
+						hits = append(hits, locationList(h.Locations)...)
+					}
 				}
 				slices.Sort(want)
 				if !slices.Equal(got, want) {
 					t.Errorf("%s (locations %v): %q: got %v, want %v", name, locations, text, got, want)
 				}
+				results[name] = hits
+			}
+			// the same scores and, when asked for, the same locations
+			if diff := cmp.Diff(results["bleve"], results["phraseQuery"]); diff != "" {
+				t.Errorf("%q (locations %v) (-bleve +phraseQuery):\n%s", text, locations, diff)
 			}
 		}
 	}
+}
+
+// locationList lists a hit's term locations, sorted, without repeats.
+func locationList(locs bsearch.FieldTermLocationMap) []string {
+	var out []string
+	for f, terms := range locs {
+		for term, ls := range terms {
+			for _, l := range ls {
+				out = append(out, fmt.Sprintf("%s %s %d %d-%d %v", f, term, l.Pos, l.Start, l.End, l.ArrayPositions))
+			}
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 func TestWordPairs(t *testing.T) {

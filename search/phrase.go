@@ -125,24 +125,36 @@ func singleTermPositions(phrase [][]string) bool {
 // by side. A match scores what bleve's phrase searcher gives it: the sum of
 // its words' scores.
 //
-// The words' searchers read no positions: each word has a reader of its
-// own positions as well, advanced only to the documents the conjunction
-// matched. Through the searchers, bleve would turn every position into a
-// location and merge the words' lists for each match (a quarter of the
-// phrase searcher's time in the profile); the readers give plain
-// positions, in order, which the phrase is matched against directly.
+// The words' searchers read no positions: each distinct word has a reader
+// of its own positions as well, advanced only to the documents the
+// conjunction matched. Through the searchers, bleve would turn every
+// position into a location and merge the words' lists for each match (a
+// quarter of the phrase searcher's time in the profile); the readers give
+// plain positions, in order, which the phrase is matched against
+// directly. Where the words' frequencies are known (text fields, with
+// their pairs), the rarest word's positions are read first and the others
+// only while an occurrence remains possible: the most frequent word of a
+// phrase is often never read. A word that the phrase repeats is read once.
 type candidatePhraseSearcher struct {
 	must      bsearch.Searcher
-	words     []string                // a word per position of the phrase; "" for a gap
-	readers   []index.TermFieldReader // a positions reader per position with a word
-	docs      []*index.TermFieldDoc   // what each reader last read, reused
-	ordered   []bool                  // whether docs[j]'s vectors are of one value, by position
-	locations bool                    // the search asked for them
-	keep      []kept
+	words     []string // a word per position of the phrase; "" for a gap
+	slot      []int    // per position, its word's index in distinct; -1 for a gap
+	distinct  []string // the phrase's words, each once
+	locations bool     // the search asked for them
 
-	// with a pair field (pairs.go): the words' frequencies, and a reader
-	// of the pair of words j, j+1 (nil where one is a gap), which decide
-	// before any position is read
+	// per distinct word
+	readers []index.TermFieldReader // its positions
+	docs    []*index.TermFieldDoc   // what its reader last read, reused
+	ordered []bool                  // whether docs[i]'s vectors are of one value, by position
+
+	// scratch, per match
+	order []int  // distinct words, in the order their positions are read
+	cands []int  // the anchor's vectors where an occurrence may start
+	keep  []kept // locations of the occurrences
+
+	// with a pair field (pairs.go): the words' frequencies (per distinct
+	// word), and a reader of the pair of words j, j+1 (per position; nil
+	// where one is a gap), which decide before any position is read
 	freqReaders []index.TermFieldReader
 	freqDocs    []*index.TermFieldDoc
 	pairReaders []index.TermFieldReader
@@ -157,8 +169,7 @@ type kept struct{ j, v int }
 func newCandidatePhraseSearcher(ctx context.Context, r index.IndexReader, cands []bsearch.Searcher, phrase [][]string, field string, boost float64,
 	opts bsearch.SearcherOptions) (*candidatePhraseSearcher, error) {
 	s := &candidatePhraseSearcher{
-		words: make([]string, len(phrase)), readers: make([]index.TermFieldReader, len(phrase)),
-		docs: make([]*index.TermFieldDoc, len(phrase)), ordered: make([]bool, len(phrase)),
+		words: make([]string, len(phrase)), slot: make([]int, len(phrase)),
 		locations: opts.IncludeTermVectors,
 	}
 	opts.IncludeTermVectors = false
@@ -169,19 +180,31 @@ func newCandidatePhraseSearcher(ctx context.Context, r index.IndexReader, cands 
 		return nil, err
 	}
 	for j, p := range phrase {
+		s.slot[j] = -1
 		if len(p) == 0 {
 			continue
 		}
 		s.words[j] = p[0]
+		// a searcher per position, as bleve's phrase searcher has: a
+		// repeated word counts in the score as often as it is repeated
 		ts, err := searcher.NewTermSearcher(ctx, r, p[0], field, boost, opts)
 		if err != nil {
 			return fail(err)
 		}
 		parts = append(parts, ts)
-		if s.readers[j], err = r.TermFieldReader(ctx, []byte(p[0]), field, false, false, true); err != nil {
+		if i := slices.Index(s.distinct, p[0]); i >= 0 {
+			s.slot[j] = i
+			continue
+		}
+		s.slot[j] = len(s.distinct)
+		s.distinct = append(s.distinct, p[0])
+		pr, err := r.TermFieldReader(ctx, []byte(p[0]), field, false, false, true)
+		if err != nil {
 			return fail(err)
 		}
-		s.docs[j] = &index.TermFieldDoc{}
+		s.readers = append(s.readers, pr)
+		s.docs = append(s.docs, &index.TermFieldDoc{})
+		s.ordered = append(s.ordered, false)
 	}
 	if pf := pairFieldOf(field); pf != "" && len(phrase) > 1 {
 		if err := s.openPairReaders(ctx, r, field, pf); err != nil {
@@ -203,23 +226,23 @@ func newCandidatePhraseSearcher(ctx context.Context, r index.IndexReader, cands 
 
 func (s *candidatePhraseSearcher) openPairReaders(ctx context.Context, r index.IndexReader, field, pairField string) error {
 	n := len(s.words)
-	s.freqReaders, s.freqDocs = make([]index.TermFieldReader, n), make([]*index.TermFieldDoc, n)
+	s.freqReaders, s.freqDocs = make([]index.TermFieldReader, len(s.distinct)), make([]*index.TermFieldDoc, len(s.distinct))
 	s.pairReaders, s.pairDocs, s.pairEnd = make([]index.TermFieldReader, n-1), make([]*index.TermFieldDoc, n-1), make([]bool, n-1)
 	var err error
-	for j, w := range s.words {
-		if w == "" {
-			continue
-		}
-		if s.freqReaders[j], err = r.TermFieldReader(ctx, []byte(w), field, true, false, false); err != nil {
+	for i, w := range s.distinct {
+		if s.freqReaders[i], err = r.TermFieldReader(ctx, []byte(w), field, true, false, false); err != nil {
 			return err
 		}
-		s.freqDocs[j] = &index.TermFieldDoc{}
-		if j+1 < n && s.words[j+1] != "" {
-			if s.pairReaders[j], err = r.TermFieldReader(ctx, []byte(pairTerm(w, s.words[j+1])), pairField, false, false, false); err != nil {
-				return err
-			}
-			s.pairDocs[j] = &index.TermFieldDoc{}
+		s.freqDocs[i] = &index.TermFieldDoc{}
+	}
+	for j, w := range s.words[:n-1] {
+		if w == "" || s.words[j+1] == "" {
+			continue
 		}
+		if s.pairReaders[j], err = r.TermFieldReader(ctx, []byte(pairTerm(w, s.words[j+1])), pairField, false, false, false); err != nil {
+			return err
+		}
+		s.pairDocs[j] = &index.TermFieldDoc{}
 	}
 	return nil
 }
@@ -234,31 +257,32 @@ func (s *candidatePhraseSearcher) closeReaders() {
 	}
 }
 
+// freq is position j's word's frequency in the document byPairs last
+// read.
+func (s *candidatePhraseSearcher) freq(j int) uint64 { return s.freqDocs[s.slot[j]].Freq }
+
 // byPairs decides whether the phrase is in document id from the pair
 // field where it can (see pairs.go), without reading any position: a pair
 // of adjacent words that both occur pairMinFreq times or more in the
 // document and is not indexed rules the phrase out; a phrase of two such
 // words is proved by their pair, unless its locations are asked for.
 func (s *candidatePhraseSearcher) byPairs(id index.IndexInternalID) (decided, found bool, err error) {
-	for j, r := range s.freqReaders {
-		if r == nil {
-			continue
-		}
-		d, err := r.Advance(id, s.freqDocs[j].Reset())
+	for i, r := range s.freqReaders {
+		d, err := r.Advance(id, s.freqDocs[i].Reset())
 		if err != nil {
 			return false, false, err
 		}
 		if d == nil || !d.ID.Equals(id) {
-			return false, false, fmt.Errorf("phrase: %q not found where its searcher matched it", s.words[j])
+			return false, false, fmt.Errorf("phrase: %q not found where its searcher matched it", s.distinct[i])
 		}
-		s.freqDocs[j] = d
+		s.freqDocs[i] = d
 	}
 	known := true
 	for j, r := range s.pairReaders {
 		if r == nil {
 			continue
 		}
-		if s.freqDocs[j].Freq < pairMinFreq || s.freqDocs[j+1].Freq < pairMinFreq {
+		if s.freq(j) < pairMinFreq || s.freq(j+1) < pairMinFreq {
 			known = false
 			continue
 		}
@@ -327,66 +351,96 @@ func (s *candidatePhraseSearcher) firstPhrase(ctx *bsearch.SearchContext, m *bse
 	return nil, err
 }
 
+// readPositions reads distinct word i's positions in document id.
+func (s *candidatePhraseSearcher) readPositions(i int, id index.IndexInternalID) error {
+	d, err := s.readers[i].Advance(id, s.docs[i].Reset())
+	if err != nil {
+		return err
+	}
+	if d == nil || !d.ID.Equals(id) {
+		// cannot be: the word's searcher matched here, and its reader
+		// reads the same snapshot
+		return fmt.Errorf("phrase: %q not found where its searcher matched it", s.distinct[i])
+	}
+	s.docs[i] = d
+	s.ordered[i] = orderedPositions(d.Vectors)
+	return nil
+}
+
 // match reads the words' positions in m's document and reports whether
 // they stand side by side there. When the search asked for locations, it
 // gives m those of every occurrence (each word of it). An occurrence lies
 // within one value of the field (its array positions).
 func (s *candidatePhraseSearcher) match(m *bsearch.DocumentMatch) (bool, error) {
+	id := m.IndexInternalID
 	if s.pairReaders != nil {
-		decided, found, err := s.byPairs(m.IndexInternalID)
+		decided, found, err := s.byPairs(id)
 		if err != nil || decided {
 			return found, err
 		}
 	}
-	anchor := -1
-	for j, r := range s.readers {
-		if r == nil {
-			continue
+	// the rarest word anchors the search for the others; without the
+	// frequencies, every word's positions are read to find it
+	s.order = s.order[:0]
+	for i := range s.distinct {
+		s.order = append(s.order, i)
+	}
+	var count func(i int) int
+	if s.freqReaders != nil {
+		count = func(i int) int { return int(s.freqDocs[i].Freq) }
+	} else {
+		for i := range s.distinct {
+			if err := s.readPositions(i, id); err != nil {
+				return false, err
+			}
 		}
-		d, err := r.Advance(m.IndexInternalID, s.docs[j].Reset())
-		if err != nil {
-			return false, err
+		count = func(i int) int { return len(s.docs[i].Vectors) }
+	}
+	slices.SortStableFunc(s.order, func(a, b int) int { return count(a) - count(b) })
+	anchor := s.order[0]
+	anchorJ := slices.Index(s.slot, anchor) // the anchor's first position in the phrase
+	for n, i := range s.order {
+		if s.freqReaders != nil {
+			if err := s.readPositions(i, id); err != nil {
+				return false, err
+			}
 		}
-		if d == nil || !d.ID.Equals(m.IndexInternalID) {
-			// cannot be: the word's searcher matched here, and its reader
-			// reads the same snapshot
-			return false, fmt.Errorf("phrase: %q not found where its searcher matched it", s.words[j])
+		if n == 0 {
+			s.cands = s.cands[:0]
+			for v := range s.docs[anchor].Vectors {
+				s.cands = append(s.cands, v)
+			}
 		}
-		s.docs[j] = d
-		s.ordered[j] = orderedPositions(d.Vectors)
-		if anchor < 0 || len(d.Vectors) < len(s.docs[anchor].Vectors) {
-			anchor = j // the rarest word anchors the search for the others
+		// keep the starts where word i stands at each of its positions
+		still := s.cands[:0]
+		for _, v := range s.cands {
+			if s.standsAt(i, anchor, anchorJ, v) {
+				still = append(still, v)
+			}
 		}
+		s.cands = still
+		if len(s.cands) == 0 {
+			return false, nil
+		}
+	}
+	if !s.locations {
+		return true, nil
 	}
 	s.keep = s.keep[:0]
-	for v, av := range s.docs[anchor].Vectors {
-		start := len(s.keep)
-		s.keep = append(s.keep, kept{anchor, v})
-		for j := range s.words {
-			if j == anchor || s.words[j] == "" {
-				continue
+	for _, v := range s.cands {
+		av := s.docs[anchor].Vectors[v]
+		for j, i := range s.slot {
+			switch {
+			case j == anchorJ:
+				s.keep = append(s.keep, kept{j, v})
+			case i >= 0:
+				s.keep = append(s.keep, kept{j, s.position(i, av, j-anchorJ)})
 			}
-			pos := int64(av.Pos) + int64(j-anchor)
-			w := -1
-			if pos > 0 {
-				w = findPosition(s.docs[j].Vectors, s.ordered[j], uint64(pos), av.ArrayPositions)
-			}
-			if w < 0 {
-				s.keep = s.keep[:start]
-				break
-			}
-			s.keep = append(s.keep, kept{j, w})
 		}
-		if !s.locations && len(s.keep) > 0 {
-			return true, nil
-		}
-	}
-	if len(s.keep) == 0 {
-		return false, nil
 	}
 	ftls := m.FieldTermLocations[:0]
 	for _, k := range s.keep {
-		tv := s.docs[k.j].Vectors[k.v]
+		tv := s.docs[s.slot[k.j]].Vectors[k.v]
 		var ap bsearch.ArrayPositions
 		if len(tv.ArrayPositions) > 0 {
 			ap = slices.Clone(tv.ArrayPositions)
@@ -396,6 +450,31 @@ func (s *candidatePhraseSearcher) match(m *bsearch.DocumentMatch) (bool, error) 
 	}
 	m.FieldTermLocations = ftls
 	return true, nil
+}
+
+// standsAt: distinct word i stands at each of its positions in the
+// phrase, for the occurrence whose anchorJ-th word is the anchor's vector v.
+func (s *candidatePhraseSearcher) standsAt(i, anchor, anchorJ, v int) bool {
+	av := s.docs[anchor].Vectors[v]
+	for j, sl := range s.slot {
+		if sl != i || (i == anchor && j == anchorJ) {
+			continue
+		}
+		if s.position(i, av, j-anchorJ) < 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// position returns the index of distinct word i's vector at offset (not
+// 0) from the anchor's vector av, in av's value, or -1.
+func (s *candidatePhraseSearcher) position(i int, av *index.TermFieldVector, offset int) int {
+	pos := int64(av.Pos) + int64(offset)
+	if pos <= 0 {
+		return -1
+	}
+	return findPosition(s.docs[i].Vectors, s.ordered[i], uint64(pos), av.ArrayPositions)
 }
 
 // findPosition returns the index of the vector at pos within the value at
