@@ -37,15 +37,7 @@ func TestPhrasePairs(t *testing.T) {
 		"pairs only":  times("social protection systems and protection floor.", k),
 		"three words": times("social protection floor.", k),
 	}
-	b := bi.NewBatch()
-	for id, text := range docs {
-		if err := indexDocument(b, bi.Mapping(), id, map[string]any{fType: typeDoc, fTextPrefix + "en": text}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := bi.Batch(b); err != nil {
-		t.Fatal(err)
-	}
+	indexEnglishTexts(t, bi, docs)
 	for text, want := range map[string][]string{
 		"decent work":              {"adjacent", "rare", "summed"},
 		"work decent":              {"gap", "rare"}, // across repeats: "work. decent"
@@ -149,4 +141,19 @@ func scorchIndex(t *testing.T) bleve.Index {
 	}
 	t.Cleanup(func() { ix.Close() })
 	return ix.bi
+}
+
+// indexEnglishTexts indexes each text (a string, or values) as the English
+// text of a searchable document with that ID, in one batch.
+func indexEnglishTexts(t *testing.T, bi bleve.Index, texts map[string]any) {
+	t.Helper()
+	b := bi.NewBatch()
+	for id, text := range texts {
+		if err := indexDocument(b, bi.Mapping(), id, map[string]any{fType: typeDoc, fTextPrefix + "en": text}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := bi.Batch(b); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -161,15 +161,7 @@ func TestPhraseCases(t *testing.T) {
 		"C": "work work work and more work for decent work",
 		"D": []any{"rights of domestic", "workers were recognized"},
 	}
-	b := bi.NewBatch()
-	for id, text := range docs {
-		if err := indexDocument(b, bi.Mapping(), id, map[string]any{fType: typeDoc, fTextPrefix + "en": text}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := bi.Batch(b); err != nil {
-		t.Fatal(err)
-	}
+	indexEnglishTexts(t, bi, docs)
 	for text, want := range map[string][]string{
 		"domestic workers":                    {"A"},
 		"rights of domestic workers":          {"A"},
