@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -326,7 +327,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 					ferr = err
 					return
 				}
-				out.Facets[name] = markSelected(tally.values(0, r.FacetSize), r.Filters[name])
+				out.Facets[name] = markSelected(tally.values(0, r.FacetSize), selectedValues(name, r.Filters[name]))
 			}()
 		}
 		wg.Wait()
@@ -358,6 +359,19 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	}
 	out.Took = time.Since(start)
 	return out, nil
+}
+
+// selectedValues are a facet's selected values as the index holds them
+// (kind=instrument selects ilo-instrument), each once: a facet marks these
+// as selected, not the words the request used.
+func selectedValues(facet string, vals []string) []string {
+	var out []string
+	for _, v := range vals {
+		if n := normaliseFilterValue(facet, v); !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 func normaliseFilterValue(facet, v string) string {

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/blevesearch/bleve/v2/search/searcher"
+	"github.com/google/go-cmp/cmp"
 )
 
 // TestBooleanAgainstBruteForce: boolean queries return exactly the
@@ -288,6 +289,16 @@ func TestDisjunctiveFacets(t *testing.T) {
 	// the other facets count only the selection
 	if n := counts(sel.Facets["lang"])["en"]; n != sel.Total {
 		t.Errorf("lang facet under the selection counts %d, want %d", n, sel.Total)
+	}
+	// a value selected by another name (kind=gb) is marked as the index
+	// holds it, not listed again under the name the request used
+	alias, err := ix.Search(t.Context(), Request{Query: "workers", NoPassages: true, FacetSize: 100,
+		Filters: map[string][]string{"kind": {"gb"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(sel.Facets["kind"], alias.Facets["kind"]); diff != "" {
+		t.Errorf("kind facet with kind=gb differs from kind=gb-document (-canonical +alias):\n%s", diff)
 	}
 }
 

@@ -294,7 +294,7 @@ func (ix *Index) FacetValues(ctx context.Context, r FacetRequest) ([]FacetValue,
 			return nil, err
 		}
 		if len(terms) == 0 {
-			return markSelected(nil, r.Filters[r.Name]), nil
+			return markSelected(nil, selectedValues(r.Name, r.Filters[r.Name])), nil
 		}
 		var should []query.Query
 		for _, t := range terms {
@@ -313,7 +313,7 @@ func (ix *Index) FacetValues(ctx context.Context, r FacetRequest) ([]FacetValue,
 		// a selected value outside the prefix is not what was asked for
 		return markSelected(vals, nil), nil
 	}
-	return markSelected(vals, r.Filters[r.Name]), nil
+	return markSelected(vals, selectedValues(r.Name, r.Filters[r.Name])), nil
 }
 
 // markSelected flags the selected values, adding those not among vals.
