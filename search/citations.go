@@ -275,6 +275,9 @@ type Missing struct {
 // it, most cited first: the librarian's acquisition list. kind, when not
 // empty, keeps one kind of reference ("gb", "un", "ilo-instrument", "url").
 func (ix *Index) MissingSources(ctx context.Context, kind string, limit int) ([]Missing, error) {
+	// bleve's facet builders, not the columns of facetcount.go: these two
+	// fields hold a value per citation and alias, and a librarian's report
+	// asks for them rarely; columns would stay in memory for every segment
 	req := bleve.NewSearchRequestOptions(docsOnly(bleve.NewMatchAllQuery()), 0, 0, false)
 	req.AddFacet("cited", bleve.NewFacetRequest(fCitesTyped, 100000))
 	req.AddFacet("aliases", bleve.NewFacetRequest(fAliases, 1000000))

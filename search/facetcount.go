@@ -158,7 +158,6 @@ func buildColumn(seg segment.Segment, field string) (*column, error) {
 type facetTally struct {
 	fc     *facetColumns
 	fields []string
-	segs   []*scorch.SegmentSnapshot
 	starts []uint64     // each segment's first global document number
 	cols   [][]*column  // by segment, by field
 	counts [][][]uint32 // by segment, by field, by value number
@@ -193,13 +192,13 @@ func (t *facetTally) start(sc *bsearch.SearchContext) error {
 	if !ok {
 		return fmt.Errorf("facets: index reader is a %T, not a scorch snapshot", sc.IndexReader)
 	}
-	t.segs = snap.Segments()
-	t.fc.keep(t.segs)
-	t.starts = make([]uint64, len(t.segs))
-	t.cols = make([][]*column, len(t.segs))
-	t.counts = make([][][]uint32, len(t.segs))
+	segs := snap.Segments()
+	t.fc.keep(segs)
+	t.starts = make([]uint64, len(segs))
+	t.cols = make([][]*column, len(segs))
+	t.counts = make([][][]uint32, len(segs))
 	var at uint64
-	for i, s := range t.segs {
+	for i, s := range segs {
 		// global document numbers run through the segments in order,
 		// each segment counting its deleted documents too (as scorch's
 		// snapshot offsets do)

@@ -129,3 +129,27 @@ func segmentsOf(t *testing.T, ix *Index) (segments int, deleted uint64) {
 	}
 	return len(snap.Segments()), deleted
 }
+
+// TestCounts: the documents by kind (the status page, the metrics) are
+// those of the corpus indexed, each symbol once.
+func TestCounts(t *testing.T) {
+	ix, docs := realIndex(t)
+	want := map[string]int{}
+	seen := map[string]bool{}
+	for _, d := range docs {
+		if !seen[d.Symbol] {
+			seen[d.Symbol] = true
+			want[d.Kind]++
+		}
+	}
+	total, byKind, err := ix.Counts(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if total != len(seen) {
+		t.Errorf("total %d, want %d symbols", total, len(seen))
+	}
+	if diff := cmp.Diff(want, byKind); diff != "" {
+		t.Errorf("by kind (-corpus +Counts):\n%s", diff)
+	}
+}

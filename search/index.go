@@ -138,17 +138,16 @@ func (ix *Index) GetInternal(key string) ([]byte, error) {
 
 // Counts returns the number of searchable documents in total and by kind.
 func (ix *Index) Counts(ctx context.Context) (total int, byKind map[string]int, err error) {
-	req := bleve.NewSearchRequestOptions(docsOnly(bleve.NewMatchAllQuery()), 0, 0, false)
-	req.AddFacet(fKind, bleve.NewFacetRequest(fKind, 100))
-	res, err := ix.search(ctx, req)
+	// counted as a search's facets are (facetcount.go): each metrics
+	// scrape asks for these
+	tctx, tally := ix.facets.withFacetTally(ctx, []string{fKind})
+	res, err := ix.search(tctx, bleve.NewSearchRequestOptions(docsOnly(bleve.NewMatchAllQuery()), 0, 0, false))
 	if err != nil {
 		return 0, nil, err
 	}
 	byKind = map[string]int{}
-	if f := res.Facets[fKind]; f != nil && f.Terms != nil {
-		for _, t := range f.Terms.Terms() {
-			byKind[t.Term] = t.Count
-		}
+	for _, v := range tally.values(0, 100) {
+		byKind[v.Value] = v.Count
 	}
 	return int(res.Total), byKind, nil
 }

@@ -49,9 +49,13 @@ const fPairPrefix = "pair_"
 // index holds: a change to it needs a new MappingVersion.
 const pairMinFreq = 8
 
-// pairTerm is the term of the pair of analysed words a, b. Analysed words
-// never hold a space: the analysers split on it.
-func pairTerm(a, b string) string { return a + " " + b }
+// pairSep joins the words of a pair term. Analysed words never hold a
+// space: the analysers split on it.
+const pairSep = ' '
+
+// pairTerm is the term of the pair of analysed words a, b, as eachPair
+// indexes it.
+func pairTerm(a, b string) string { return a + string(pairSep) + b }
 
 // pairFieldOf names the pair field of a text field, or "" if it has none.
 func pairFieldOf(field string) string {
@@ -190,15 +194,6 @@ func countWords(values []analysis.TokenStream) func(term []byte) int {
 	return func(term []byte) int { return freq[string(term)] }
 }
 
-// wordPairs returns the terms of the pairs of words at adjacent positions
-// of one value that both occur at least minFreq times in all the values,
-// in order.
-func wordPairs(values []analysis.TokenStream, minFreq int) []string {
-	var out []string
-	eachPair(values, countWords(values), minFreq, func(term []byte) { out = append(out, string(term)) })
-	return out
-}
-
 // eachPair calls fn with the term of each pair of words at adjacent
 // positions of one value whose words both have at least minFreq in freq.
 // A position may hold several tokens (an analyser may give alternatives);
@@ -236,7 +231,7 @@ func eachPair(values []analysis.TokenStream, freq func(term []byte) int, minFreq
 					// of words would otherwise cost thousands of allocations
 					start := len(terms)
 					terms = append(terms, a.Term...)
-					terms = append(terms, ' ')
+					terms = append(terms, pairSep)
 					terms = append(terms, b.Term...)
 					fn(terms[start:len(terms):len(terms)])
 				}

@@ -157,3 +157,12 @@ func indexEnglishTexts(t *testing.T, bi bleve.Index, texts map[string]any) {
 		t.Fatal(err)
 	}
 }
+
+// wordPairs returns the terms of the pairs of words at adjacent positions
+// of one value that both occur at least minFreq times in all the values,
+// in order.
+func wordPairs(values []analysis.TokenStream, minFreq int) []string {
+	var out []string
+	eachPair(values, countWords(values), minFreq, func(term []byte) { out = append(out, string(term)) })
+	return out
+}

@@ -123,7 +123,8 @@ func (ix *Index) fillPassages(ctx context.Context, hits []Hit, node Node, c *com
 		}
 	}
 	wctx, wq := restrictTo(ctx, ids, q)
-	req := bleve.NewSearchRequestOptions(docsOnly(wq), len(ids), 0, false)
+	// the hits are searchable documents: no filter on the type of entry
+	req := bleve.NewSearchRequestOptions(wq, len(ids), 0, false)
 	req.IncludeLocations = true
 	res, err := ix.search(wctx, req)
 	if err != nil {

@@ -316,7 +316,6 @@ func (ix *Index) FacetValues(ctx context.Context, r FacetRequest) ([]FacetValue,
 	return markSelected(vals, selectedValues(r.Name, r.Filters[r.Name])), nil
 }
 
-// markSelected flags the selected values, adding those not among vals.
 // markSelected marks the selected values among vals, and adds those that
 // are not there (a selected value beyond the top N still shows, so that
 // it can be unselected). Never nil: no values is an empty list to API
