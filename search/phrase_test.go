@@ -66,10 +66,48 @@ func TestPhraseQuery(t *testing.T) {
 		}
 		return out
 	}
+	sameScore := cmp.Comparer(func(a, b float64) bool { return a == b || (a-b)*(a-b) < 1e-18 })
 	matched, narrower := 0, 0
 	subsets := [][]string{symbols, symbols[:len(symbols)/3], everyOther(symbols)}
+	fields := []string{fTextPrefix + "en", fTextPrefix + "fr", fTitlePrefix + "en"}
 	for _, text := range phrases {
-		for _, field := range []string{fTextPrefix + "en", fTextPrefix + "fr", fTitlePrefix + "en"} {
+		// as the rescore asks: the phrase in several fields at once, some
+		// of which lack its words, where each clause's weight counts in
+		// the others' scores
+		var bqs, pqs []query.Query
+		for _, field := range fields {
+			bq := bleve.NewMatchPhraseQuery(text)
+			bq.SetField(field)
+			bqs = append(bqs, bq)
+			pqs = append(pqs, newPhraseQuery(text, field, 1))
+		}
+		want := run(context.Background(), symbols, bleve.NewDisjunctionQuery(bqs...), false)
+		for _, ctx := range []context.Context{context.Background(), withinDocs(context.Background(), symbols)} {
+			got := run(ctx, symbols, bleve.NewDisjunctionQuery(pqs...), false)
+			if diff := cmp.Diff(want, got, sameScore); diff != "" {
+				t.Errorf("%q in %v (-bleve +phraseQuery):\n%s", text, fields, diff)
+			}
+		}
+		// and as restrictTo gives it to the rescore, against bleve's own
+		// restriction to the same documents
+		ids := everyOther(symbols)
+		scores := func(ctx context.Context, q query.Query) map[string]float64 {
+			res, err := ix.search(ctx, bleve.NewSearchRequestOptions(q, len(ids), 0, false))
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := map[string]float64{}
+			for _, h := range res.Hits {
+				out[h.ID] = h.Score
+			}
+			return out
+		}
+		rctx, rq := restrictTo(context.Background(), ids, bleve.NewDisjunctionQuery(pqs...))
+		wantR := scores(context.Background(), bleve.NewConjunctionQuery(bleve.NewDocIDQuery(ids), bleve.NewDisjunctionQuery(bqs...)))
+		if diff := cmp.Diff(wantR, scores(rctx, rq), sameScore); diff != "" {
+			t.Errorf("%q in %v, restricted (-bleve +restrictTo):\n%s", text, fields, diff)
+		}
+		for _, field := range fields {
 			for _, ids := range subsets {
 				bq := bleve.NewMatchPhraseQuery(text)
 				bq.SetField(field)
@@ -90,7 +128,7 @@ func TestPhraseQuery(t *testing.T) {
 						w = run(context.Background(), ids, bq, false)
 					}
 					got := run(c.ctx, ids, pq, c.locations)
-					if diff := cmp.Diff(w, got, cmp.Comparer(func(a, b float64) bool { return a == b || (a-b)*(a-b) < 1e-18 })); diff != "" {
+					if diff := cmp.Diff(w, got, sameScore); diff != "" {
 						t.Errorf("%q in %s over %d documents, %s (-bleve +phraseQuery):\n%s", text, field, len(ids), c.name, diff)
 					}
 				}
