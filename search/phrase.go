@@ -18,6 +18,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/scorer"
 	"github.com/blevesearch/bleve/v2/search/searcher"
 	index "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
 // phraseQuery matches the words of a text side by side in one field, as
@@ -247,15 +248,16 @@ func singleTermPositions(phrase [][]string) bool {
 // phrase is often never read. A word that the phrase repeats is read once.
 type candidatePhraseSearcher struct {
 	must      bsearch.Searcher
+	done      bool     // must has no more matches
 	words     []string // a word per position of the phrase; "" for a gap
 	slot      []int    // per position, its word's index in distinct; -1 for a gap
 	distinct  []string // the phrase's words, each once
 	locations bool     // the search asked for them
 
 	// per distinct word
-	readers []index.TermFieldReader // its positions
-	docs    []*index.TermFieldDoc   // what its reader last read, reused
-	ordered []bool                  // whether docs[i]'s vectors are of one value, by position
+	readers []positionReader     // its positions
+	locs    [][]segment.Location // what its reader last read
+	ordered []bool               // whether locs[i] are of one value, by position
 
 	// scratch, per match
 	order []int  // distinct words, in the order their positions are read
@@ -310,16 +312,16 @@ func newCandidatePhraseSearcher(ctx context.Context, r index.IndexReader, cands 
 		}
 		s.slot[j] = len(s.distinct)
 		s.distinct = append(s.distinct, p[0])
-		pr, err := r.TermFieldReader(ctx, []byte(p[0]), field, false, false, true)
+		pr, err := openPositions(ctx, r, []byte(p[0]), field)
 		if err != nil {
 			return fail(err)
 		}
 		s.readers = append(s.readers, pr)
-		s.docs = append(s.docs, &index.TermFieldDoc{})
+		s.locs = append(s.locs, nil)
 		s.ordered = append(s.ordered, false)
 	}
 	for _, pr := range s.readers {
-		if pr.Count() == 0 {
+		if pr.count() == 0 {
 			// a word the field does not hold at all (an English word in
 			// the French text, most often): nothing can match, and the
 			// frequency and pair readers need not be opened. The weight
@@ -376,7 +378,10 @@ func (s *candidatePhraseSearcher) openPairReaders(ctx context.Context, r index.I
 }
 
 func (s *candidatePhraseSearcher) closeReaders() {
-	for _, rs := range [][]index.TermFieldReader{s.readers, s.freqReaders, s.pairReaders} {
+	for _, r := range s.readers {
+		r.close()
+	}
+	for _, rs := range [][]index.TermFieldReader{s.freqReaders, s.pairReaders} {
 		for _, r := range rs {
 			if r != nil {
 				_ = r.Close()
@@ -454,11 +459,20 @@ func (s *candidatePhraseSearcher) advancePair(j int, id index.IndexInternalID) (
 }
 
 func (s *candidatePhraseSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, error) {
+	if s.done {
+		return nil, nil
+	}
 	m, err := s.must.Next(ctx)
 	return s.firstPhrase(ctx, m, err)
 }
 
 func (s *candidatePhraseSearcher) Advance(ctx *bsearch.SearchContext, id index.IndexInternalID) (*bsearch.DocumentMatch, error) {
+	if s.done {
+		// as bleve's phrase searcher: once at its end, it stays there.
+		// bleve advances an exhausted child of a disjunction again, and
+		// the words' searchers would go back to the start for it
+		return nil, nil
+	}
 	m, err := s.must.Advance(ctx, id)
 	return s.firstPhrase(ctx, m, err)
 }
@@ -476,22 +490,20 @@ func (s *candidatePhraseSearcher) firstPhrase(ctx *bsearch.SearchContext, m *bse
 		}
 		ctx.DocumentMatchPool.Put(m)
 	}
+	s.done = err == nil
 	return nil, err
 }
 
 // readPositions reads distinct word i's positions in document id.
 func (s *candidatePhraseSearcher) readPositions(i int, id index.IndexInternalID) error {
-	d, err := s.readers[i].Advance(id, s.docs[i].Reset())
+	locs, err := s.readers[i].read(id)
 	if err != nil {
-		return err
-	}
-	if d == nil || !d.ID.Equals(id) {
 		// cannot be: the word's searcher matched here, and its reader
 		// reads the same snapshot
-		return fmt.Errorf("phrase: %q not found where its searcher matched it", s.distinct[i])
+		return fmt.Errorf("%w (%q)", err, s.distinct[i])
 	}
-	s.docs[i] = d
-	s.ordered[i] = orderedPositions(d.Vectors)
+	s.locs[i] = locs
+	s.ordered[i] = orderedPositions(locs)
 	return nil
 }
 
@@ -522,7 +534,7 @@ func (s *candidatePhraseSearcher) match(m *bsearch.DocumentMatch) (bool, error) 
 				return false, err
 			}
 		}
-		count = func(i int) int { return len(s.docs[i].Vectors) }
+		count = func(i int) int { return len(s.locs[i]) }
 	}
 	slices.SortStableFunc(s.order, func(a, b int) int { return count(a) - count(b) })
 	anchor := s.order[0]
@@ -535,7 +547,7 @@ func (s *candidatePhraseSearcher) match(m *bsearch.DocumentMatch) (bool, error) 
 		}
 		if n == 0 {
 			s.cands = s.cands[:0]
-			for v := range s.docs[anchor].Vectors {
+			for v := range s.locs[anchor] {
 				s.cands = append(s.cands, v)
 			}
 		}
@@ -556,7 +568,7 @@ func (s *candidatePhraseSearcher) match(m *bsearch.DocumentMatch) (bool, error) 
 	}
 	s.keep = s.keep[:0]
 	for _, v := range s.cands {
-		av := s.docs[anchor].Vectors[v]
+		av := s.locs[anchor][v]
 		for j, i := range s.slot {
 			switch {
 			case j == anchorJ:
@@ -568,13 +580,13 @@ func (s *candidatePhraseSearcher) match(m *bsearch.DocumentMatch) (bool, error) 
 	}
 	ftls := m.FieldTermLocations[:0]
 	for _, k := range s.keep {
-		tv := s.docs[s.slot[k.j]].Vectors[k.v]
+		l := s.locs[s.slot[k.j]][k.v]
 		var ap bsearch.ArrayPositions
-		if len(tv.ArrayPositions) > 0 {
-			ap = slices.Clone(tv.ArrayPositions)
+		if a := l.ArrayPositions(); len(a) > 0 {
+			ap = slices.Clone(a)
 		}
-		ftls = append(ftls, bsearch.FieldTermLocation{Field: tv.Field, Term: s.words[k.j],
-			Location: bsearch.Location{Pos: tv.Pos, Start: tv.Start, End: tv.End, ArrayPositions: ap}})
+		ftls = append(ftls, bsearch.FieldTermLocation{Field: l.Field(), Term: s.words[k.j],
+			Location: bsearch.Location{Pos: l.Pos(), Start: l.Start(), End: l.End(), ArrayPositions: ap}})
 	}
 	m.FieldTermLocations = ftls
 	return true, nil
@@ -583,7 +595,7 @@ func (s *candidatePhraseSearcher) match(m *bsearch.DocumentMatch) (bool, error) 
 // standsAt: distinct word i stands at each of its positions in the
 // phrase, for the occurrence whose anchorJ-th word is the anchor's vector v.
 func (s *candidatePhraseSearcher) standsAt(i, anchor, anchorJ, v int) bool {
-	av := s.docs[anchor].Vectors[v]
+	av := s.locs[anchor][v]
 	for j, sl := range s.slot {
 		if sl != i || (i == anchor && j == anchorJ) {
 			continue
@@ -595,40 +607,41 @@ func (s *candidatePhraseSearcher) standsAt(i, anchor, anchorJ, v int) bool {
 	return true
 }
 
-// position returns the index of distinct word i's vector at offset (not
-// 0) from the anchor's vector av, in av's value, or -1.
-func (s *candidatePhraseSearcher) position(i int, av *index.TermFieldVector, offset int) int {
-	pos := int64(av.Pos) + int64(offset)
+// position returns the index of distinct word i's location at offset (not
+// 0) from the anchor's location al, in al's value, or -1.
+func (s *candidatePhraseSearcher) position(i int, al segment.Location, offset int) int {
+	pos := int64(al.Pos()) + int64(offset)
 	if pos <= 0 {
 		return -1
 	}
-	return findPosition(s.docs[i].Vectors, s.ordered[i], uint64(pos), av.ArrayPositions)
+	return findPosition(s.locs[i], s.ordered[i], uint64(pos), al.ArrayPositions())
 }
 
-// findPosition returns the index of the vector at pos within the value at
-// ap, or -1. ordered says the vectors are of one value, by position (a
-// field of one value, the usual case): they are then searched by halves.
-func findPosition(vs []*index.TermFieldVector, ordered bool, pos uint64, ap []uint64) int {
+// findPosition returns the index of the location at pos within the value
+// at ap, or -1. ordered says the locations are of one value, by position
+// (a field of one value, the usual case): they are then searched by
+// halves.
+func findPosition(ls []segment.Location, ordered bool, pos uint64, ap []uint64) int {
 	if ordered {
-		i, found := slices.BinarySearchFunc(vs, pos, func(v *index.TermFieldVector, p uint64) int { return cmp.Compare(v.Pos, p) })
+		i, found := slices.BinarySearchFunc(ls, pos, func(l segment.Location, p uint64) int { return cmp.Compare(l.Pos(), p) })
 		if found && len(ap) == 0 {
 			return i
 		}
 		return -1
 	}
-	for i, v := range vs {
-		if v.Pos == pos && slices.Equal(v.ArrayPositions, ap) {
+	for i, l := range ls {
+		if l.Pos() == pos && slices.Equal(l.ArrayPositions(), ap) {
 			return i
 		}
 	}
 	return -1
 }
 
-// orderedPositions: the vectors are of one value (no array positions), by
-// position.
-func orderedPositions(vs []*index.TermFieldVector) bool {
-	for i, v := range vs {
-		if len(v.ArrayPositions) > 0 || (i > 0 && vs[i-1].Pos >= v.Pos) {
+// orderedPositions: the locations are of one value (no array positions),
+// by position.
+func orderedPositions(ls []segment.Location) bool {
+	for i, l := range ls {
+		if len(l.ArrayPositions()) > 0 || (i > 0 && ls[i-1].Pos() >= l.Pos()) {
 			return false
 		}
 	}

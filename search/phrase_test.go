@@ -9,7 +9,9 @@ import (
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
+	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 	"github.com/google/go-cmp/cmp"
 
 	"gbsearch/indexer"
@@ -234,5 +236,76 @@ func TestPhraseCases(t *testing.T) {
 				t.Errorf("%s: %q: got %v, want %v", name, text, got, want)
 			}
 		}
+	}
+}
+
+// TestPhraseAdvanceBack: bleve may advance a searcher it has run to its
+// end back to an earlier document than the last its phrase was looked for
+// in (a disjunction advances a child it has exhausted to its own next
+// document). The phrase searcher then answers as bleve's does, its
+// positions read anew.
+func TestPhraseAdvanceBack(t *testing.T) {
+	bi := scorchIndex(t)
+	// a batch each, in this order: E and F hold both words, not the phrase
+	for _, d := range [][2]string{
+		{"A", "domestic workers"}, {"B", "workers"}, {"C", "rights of domestic workers"},
+		{"D", "domestic workers and domestic work"}, {"E", "domestic chores of workers"}, {"F", "domestic matters of workers"},
+	} {
+		indexEnglishTexts(t, bi, map[string]any{d[0]: d[1]})
+	}
+	adv, err := bi.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	internal := func(id string) index.IndexInternalID {
+		n, err := r.InternalID(id)
+		if err != nil || n == nil {
+			t.Fatalf("%s: %v", id, err)
+		}
+		return n
+	}
+	walk := func(q query.Query) []string {
+		s, err := q.Searcher(context.Background(), r, bi.Mapping(), bsearch.SearcherOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		sctx := &bsearch.SearchContext{DocumentMatchPool: bsearch.NewDocumentMatchPool(10, 0), IndexReader: r}
+		id := func(m *bsearch.DocumentMatch, err error) string {
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m == nil {
+				return "end"
+			}
+			ext, err := r.ExternalID(m.IndexInternalID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return ext
+		}
+		var out []string
+		for {
+			m, err := s.Next(sctx)
+			out = append(out, id(m, err))
+			if m == nil {
+				break
+			}
+		}
+		return append(out, "back to E", id(s.Advance(sctx, internal("E"))), id(s.Next(sctx)))
+	}
+	bq := bleve.NewMatchPhraseQuery("domestic workers")
+	bq.SetField(fTextPrefix + "en")
+	want := []string{"A", "C", "D", "end", "back to E", "end", "end"}
+	if got := walk(bq); !slices.Equal(got, want) {
+		t.Errorf("bleve: %v, want %v", got, want)
+	}
+	if got := walk(newPhraseQuery("domestic workers", fTextPrefix+"en", 1)); !slices.Equal(got, want) {
+		t.Errorf("phraseQuery: %v, want %v", got, want)
 	}
 }
