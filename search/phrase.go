@@ -638,14 +638,15 @@ func findPosition(ls []segment.Location, ordered bool, pos uint64, ap []uint64) 
 }
 
 // orderedPositions: the locations are of one value (no array positions),
-// by position.
+// by position. A field's value is analysed into increasing positions, and
+// every value of a field of several carries array positions, so the ends
+// tell (checking every location took a tenth of a phrase's time).
 func orderedPositions(ls []segment.Location) bool {
-	for i, l := range ls {
-		if len(l.ArrayPositions()) > 0 || (i > 0 && ls[i-1].Pos() >= l.Pos()) {
-			return false
-		}
+	if len(ls) == 0 {
+		return true
 	}
-	return true
+	first, last := ls[0], ls[len(ls)-1]
+	return len(first.ArrayPositions()) == 0 && len(last.ArrayPositions()) == 0 && (len(ls) == 1 || first.Pos() < last.Pos())
 }
 
 func (s *candidatePhraseSearcher) Weight() float64        { return s.must.Weight() }
