@@ -254,10 +254,11 @@ type candidatePhraseSearcher struct {
 	distinct  []string // the phrase's words, each once
 	locations bool     // the search asked for them
 
-	// per distinct word
-	readers []positionReader     // its positions
-	locs    [][]segment.Location // what its reader last read
-	ordered []bool               // whether locs[i] are of one value, by position
+	// per distinct word, opened by openReaders at the first candidate
+	openReaders func() error
+	readers     []positionReader     // its positions
+	locs        [][]segment.Location // what its reader last read
+	ordered     []bool               // whether locs[i] are of one value, by position
 
 	// scratch, per match
 	order []int  // distinct words, in the order their positions are read
@@ -312,19 +313,11 @@ func newCandidatePhraseSearcher(ctx context.Context, r index.IndexReader, cands 
 		}
 		s.slot[j] = len(s.distinct)
 		s.distinct = append(s.distinct, p[0])
-		pr, err := openPositions(ctx, r, []byte(p[0]), field)
-		if err != nil {
-			return fail(err)
-		}
-		s.readers = append(s.readers, pr)
-		s.locs = append(s.locs, nil)
-		s.ordered = append(s.ordered, false)
 	}
-	for _, pr := range s.readers {
-		if pr.count() == 0 {
+	for _, ts := range parts[len(cands):] {
+		if ts.Count() == 0 {
 			// a word the field does not hold at all (an English word in
-			// the French text, most often): nothing can match, and the
-			// frequency and pair readers need not be opened. The weight
+			// the French text, most often): nothing can match. The weight
 			// stays the words' searchers', as a parent's query norm
 			// counts it.
 			var weight float64
@@ -332,14 +325,26 @@ func newCandidatePhraseSearcher(ctx context.Context, r index.IndexReader, cands 
 				weight += p.Weight()
 			}
 			closeSearchers(parts)
-			s.closeReaders()
 			return emptySearcher{weight}, nil
 		}
 	}
-	if pf := pairFieldOf(field); pf != "" && len(phrase) > 1 {
-		if err := s.openPairReaders(ctx, r, field, pf); err != nil {
-			return fail(err)
+	// the words' positions, frequencies and pairs are read only once a
+	// document holds all the words: in a search over several languages'
+	// fields, most fields' conjunctions find none
+	s.openReaders = func() error {
+		for _, w := range s.distinct {
+			pr, err := openPositions(ctx, r, []byte(w), field)
+			if err != nil {
+				return err
+			}
+			s.readers = append(s.readers, pr)
+			s.locs = append(s.locs, nil)
+			s.ordered = append(s.ordered, false)
 		}
+		if pf := pairFieldOf(field); pf != "" && len(s.words) > 1 {
+			return s.openPairReaders(ctx, r, field, pf)
+		}
+		return nil
 	}
 	if len(parts) == len(cands) {
 		return fail(fmt.Errorf("phrase: no words in %q", phrase))
@@ -513,6 +518,13 @@ func (s *candidatePhraseSearcher) readPositions(i int, id index.IndexInternalID)
 // within one value of the field (its array positions).
 func (s *candidatePhraseSearcher) match(m *bsearch.DocumentMatch) (bool, error) {
 	id := m.IndexInternalID
+	if s.openReaders != nil {
+		open := s.openReaders
+		s.openReaders = nil
+		if err := open(); err != nil {
+			return false, err
+		}
+	}
 	if s.pairReaders != nil {
 		decided, found, err := s.byPairs(id)
 		if err != nil || decided {
