@@ -286,8 +286,33 @@ func bestPassages(fields map[string]any, locations bsearch.FieldTermLocationMap,
 		}
 		n = 1
 	}
+	byID := map[string]*scored{}
+	for i := range ps {
+		byID[ps[i].ref.ID] = &ps[i]
+	}
+	footnote := func(p *scored, fn int) (string, *scored) {
+		id := p.ref.Version + "#fn" + strconv.Itoa(fn)
+		return id, byID[id]
+	}
+	ranked = ranked[:min(n, len(ranked))]
+	// each language's text is inflated as far as the passages shown reach
+	reach := map[string]int{}
+	for _, p := range ranked {
+		reach[p.ref.Lang] = max(reach[p.ref.Lang], p.ref.End)
+		for _, fn := range p.ref.Footnotes {
+			if _, f := footnote(p, fn); f != nil {
+				reach[f.ref.Lang] = max(reach[f.ref.Lang], f.ref.End)
+			}
+		}
+	}
+	texts := map[string]string{}
 	text := func(p *scored) string {
-		t := str(fStoredText + p.ref.Lang)
+		t, ok := texts[p.ref.Lang]
+		if !ok {
+			s, _ := fields[fStoredText+p.ref.Lang].(string)
+			t, _ = unpackPrefix(s, reach[p.ref.Lang]) // a text that cannot be inflated shows as empty
+			texts[p.ref.Lang] = t
+		}
 		if p.ref.Start < 0 || p.ref.End > len(t) || p.ref.Start > p.ref.End {
 			return ""
 		}
@@ -304,17 +329,12 @@ func bestPassages(fields map[string]any, locations bsearch.FieldTermLocationMap,
 		}
 		return out
 	}
-	byID := map[string]*scored{}
-	for i := range ps {
-		byID[ps[i].ref.ID] = &ps[i]
-	}
 	var out []Passage
-	for _, p := range ranked[:min(n, len(ranked))] {
+	for _, p := range ranked {
 		v := show(p, 320)
 		// the footnotes the paragraph calls, with their own highlights
 		for _, fn := range p.ref.Footnotes {
-			id := p.ref.Version + "#fn" + strconv.Itoa(fn)
-			if f, ok := byID[id]; ok {
+			if id, f := footnote(p, fn); f != nil {
 				v.Footnotes = append(v.Footnotes, show(f, 240))
 			} else {
 				v.Footnotes = append(v.Footnotes, Passage{ID: id, Kind: "footnote", Number: strconv.Itoa(fn), Paragraph: p.ref.Number})

@@ -62,6 +62,13 @@ var flateWriters = sync.Pool{New: func() any {
 // Every hit of a result page inflates its passage map and text: the
 // readers and copy buffers are pooled, as each new one allocates ~40 KB.
 func unpack(s string) (string, error) {
+	return unpackPrefix(s, -1)
+}
+
+// unpackPrefix is unpack, stopped once it has n bytes (n < 0: all): a
+// result page shows a passage or two of each text, and inflating the rest
+// took most of a page's passage time.
+func unpackPrefix(s string, n int) (string, error) {
 	if !strings.HasPrefix(s, "\x00") {
 		return s, nil
 	}
@@ -78,8 +85,14 @@ func unpack(s string) (string, error) {
 	buf := copyBuffers.Get().(*[]byte)
 	defer copyBuffers.Put(buf)
 	var b strings.Builder
-	b.Grow(4 * len(s)) // deflate keeps 0.28 of the text, 0.07/0.30 of the passage map
-	if _, err := io.CopyBuffer(&b, zr, *buf); err != nil {
+	var r io.Reader = zr
+	if n >= 0 {
+		r = io.LimitReader(zr, int64(n))
+		b.Grow(n)
+	} else {
+		b.Grow(4 * len(s)) // deflate keeps 0.28 of the text, 0.07/0.30 of the passage map
+	}
+	if _, err := io.CopyBuffer(&b, r, *buf); err != nil {
 		return "", err
 	}
 	return b.String(), nil

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -251,4 +252,25 @@ func FuzzUnpackVersion(f *testing.F) {
 			t.Fatal("no document and no error")
 		}
 	})
+}
+
+// TestUnpackPrefix: a prefix of the stored text inflates to the text's own
+// prefix, at least as long as asked, whether the text was deflated or kept
+// as it is.
+func TestUnpackPrefix(t *testing.T) {
+	text := strings.Repeat("The Governing Body requests the Office to report. ", 400) + "end"
+	for name, stored := range map[string]string{"deflated": pack([]byte(text)), "as it is": text} {
+		for _, n := range []int{0, 1, 100, 5000, len(text) - 1, len(text), len(text) + 10} {
+			got, err := unpackPrefix(stored, n)
+			if err != nil {
+				t.Fatalf("%s, %d: %v", name, n, err)
+			}
+			if len(got) < min(n, len(text)) || !strings.HasPrefix(text, got) {
+				t.Errorf("%s, %d bytes: got %d bytes, not a prefix at least that long", name, n, len(got))
+			}
+		}
+		if all, err := unpack(stored); err != nil || all != text {
+			t.Errorf("%s: unpack gives %d bytes, %v", name, len(all), err)
+		}
+	}
 }
