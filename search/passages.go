@@ -76,19 +76,30 @@ func decodePassages(s string) []passageRef {
 	if s == "" {
 		return nil
 	}
-	recs := strings.Split(s, pmapRecord)
-	out := make([]passageRef, 0, len(recs))
-	for _, rec := range recs {
-		f := strings.Split(rec, pmapField)
-		if len(f) != 11 {
+	// cut in place rather than split: a page decodes the map of each hit,
+	// ~85 passages a version, and the split's slices took a fifth of it
+	out := make([]passageRef, 0, strings.Count(s, pmapRecord)+1)
+	var f [11]string
+	for rest, more := s, true; more; {
+		var rec string
+		rec, rest, more = strings.Cut(rest, pmapRecord)
+		n := 0
+		for fields := true; fields; n++ {
+			var field string
+			field, rec, fields = strings.Cut(rec, pmapField)
+			if n < len(f) {
+				f[n] = field
+			}
+		}
+		if n != len(f) {
 			continue
 		}
 		p := passageRef{Lang: f[0], Version: f[1], ID: f[2], Kind: f[3], Number: f[4], Heading: f[5], Paragraph: f[6]}
-		if f[7] != "" {
-			for _, n := range strings.Split(f[7], ",") {
-				if v, err := strconv.Atoi(n); err == nil {
-					p.Footnotes = append(p.Footnotes, v)
-				}
+		for fns, next := f[7], f[7] != ""; next; {
+			var fn string
+			fn, fns, next = strings.Cut(fns, ",")
+			if v, err := strconv.Atoi(fn); err == nil {
+				p.Footnotes = append(p.Footnotes, v)
 			}
 		}
 		if f[8] != "" {
