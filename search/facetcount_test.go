@@ -109,15 +109,7 @@ func TestFacetTally(t *testing.T) {
 // deleted documents they hold.
 func segmentsOf(t *testing.T, ix *Index) (segments int, deleted uint64) {
 	t.Helper()
-	adv, err := ix.bi.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	r := snapshotReader(t, ix.bi)
 	snap, ok := r.(*scorch.IndexSnapshot)
 	if !ok {
 		t.Fatalf("reader is a %T", r)

@@ -10,6 +10,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -141,6 +142,22 @@ func scorchIndex(t *testing.T) bleve.Index {
 	}
 	t.Cleanup(func() { ix.Close() })
 	return ix.bi
+}
+
+// snapshotReader opens a reader of bi's current snapshot, closed when the
+// test ends.
+func snapshotReader(t *testing.T, bi bleve.Index) index.IndexReader {
+	t.Helper()
+	adv, err := bi.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	return r
 }
 
 // indexEnglishTexts indexes each text (a string, or values) as the English

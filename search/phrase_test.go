@@ -253,15 +253,7 @@ func TestPhraseAdvanceBack(t *testing.T) {
 	} {
 		indexEnglishTexts(t, bi, map[string]any{d[0]: d[1]})
 	}
-	adv, err := bi.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	r := snapshotReader(t, bi)
 	internal := func(id string) index.IndexInternalID {
 		n, err := r.InternalID(id)
 		if err != nil || n == nil {
