@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 
@@ -158,7 +157,7 @@ func buildColumn(seg segment.Segment, field string) (*column, error) {
 type facetTally struct {
 	fc     *facetColumns
 	fields []string
-	starts []uint64     // each segment's first global document number
+	segs   snapshotSegments
 	cols   [][]*column  // by segment, by field
 	counts [][][]uint32 // by segment, by field, by value number
 }
@@ -188,22 +187,15 @@ func (fc *facetColumns) withFacetTally(ctx context.Context, fields []string) (co
 
 // start readies the tally for a search of the snapshot sc reads.
 func (t *facetTally) start(sc *bsearch.SearchContext) error {
-	snap, ok := sc.IndexReader.(*scorch.IndexSnapshot)
-	if !ok {
-		return fmt.Errorf("facets: index reader is a %T, not a scorch snapshot", sc.IndexReader)
+	segs, err := segmentsOfReader(sc.IndexReader)
+	if err != nil {
+		return fmt.Errorf("facets: %w", err)
 	}
-	segs := snap.Segments()
-	t.fc.keep(segs)
-	t.starts = make([]uint64, len(segs))
-	t.cols = make([][]*column, len(segs))
-	t.counts = make([][][]uint32, len(segs))
-	var at uint64
-	for i, s := range segs {
-		// global document numbers run through the segments in order,
-		// each segment counting its deleted documents too (as scorch's
-		// snapshot offsets do)
-		t.starts[i] = at
-		at += s.Segment().Count()
+	t.segs = segs
+	t.fc.keep(segs.segs)
+	t.cols = make([][]*column, len(segs.segs))
+	t.counts = make([][][]uint32, len(segs.segs))
+	for i, s := range segs.segs {
 		cols, err := t.fc.columns(s.Segment(), t.fields)
 		if err != nil {
 			return err
@@ -218,13 +210,10 @@ func (t *facetTally) start(sc *bsearch.SearchContext) error {
 }
 
 func (t *facetTally) count(doc uint64) {
-	// the segment holding doc: the last whose first document is at or
-	// before it
-	i := sort.Search(len(t.starts), func(i int) bool { return t.starts[i] > doc }) - 1
+	i, local := t.segs.locate(doc)
 	if i < 0 {
 		return
 	}
-	local := doc - t.starts[i]
 	for f, c := range t.cols[i] {
 		if local+1 >= uint64(len(c.start)) {
 			continue

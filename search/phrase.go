@@ -256,7 +256,7 @@ type candidatePhraseSearcher struct {
 
 	// per distinct word, opened by openReaders at the first candidate
 	openReaders func() error
-	readers     []positionReader     // its positions
+	readers     []*positionReader    // its positions
 	locs        [][]segment.Location // what its reader last read
 	ordered     []bool               // whether locs[i] are of one value, by position
 
@@ -333,7 +333,7 @@ func newCandidatePhraseSearcher(ctx context.Context, r index.IndexReader, cands 
 	// fields, most fields' conjunctions find none
 	s.openReaders = func() error {
 		for _, w := range s.distinct {
-			pr, err := openPositions(ctx, r, []byte(w), field)
+			pr, err := openPositions(r, []byte(w), field)
 			if err != nil {
 				return err
 			}
@@ -383,9 +383,6 @@ func (s *candidatePhraseSearcher) openPairReaders(ctx context.Context, r index.I
 }
 
 func (s *candidatePhraseSearcher) closeReaders() {
-	for _, r := range s.readers {
-		r.close()
-	}
 	for _, rs := range [][]index.TermFieldReader{s.freqReaders, s.pairReaders} {
 		for _, r := range rs {
 			if r != nil {

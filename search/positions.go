@@ -1,55 +1,44 @@
 package search
 
 import (
-	"context"
+	"errors"
 	"fmt"
-	"sort"
 
-	"github.com/blevesearch/bleve/v2/index/scorch"
 	index "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
-// positionReader reads a word's locations in one field, document by
-// document, in increasing order of documents, for the phrase searcher.
-type positionReader interface {
-	// read returns the word's locations in document id, which holds it.
-	// They stay valid until the next read.
-	read(id index.IndexInternalID) ([]segment.Location, error)
-	// count is how many documents hold the word.
-	count() uint64
-	close()
+// positionReader reads a word's locations in one field of a scorch
+// snapshot, document by document, for the phrase searcher. It reads the
+// segments' postings itself: bleve's term field reader copies every
+// location into a vector of its own (a fifth of a common phrase's time
+// in the profile), where the segment's own locations serve as they are.
+type positionReader struct {
+	segs  snapshotSegments
+	lists []segment.PostingsList     // per segment; nil where it lacks the word
+	iters []segment.PostingsIterator // of lists
+	last  []int64                    // per segment, the document its iterator last went to
+
+	// the document last read, whose locations read returns again
+	seg   int
+	local uint64
+	locs  []segment.Location
 }
 
-// openPositions opens a reader of term's locations in field. On a scorch
-// snapshot it reads the segments' postings itself: bleve's term field
-// reader copies every location into a vector of its own (a fifth of a
-// common phrase's time in the profile), where the segment's own locations
-// serve as they are.
-func openPositions(ctx context.Context, r index.IndexReader, term []byte, field string) (positionReader, error) {
-	snap, ok := r.(*scorch.IndexSnapshot)
-	if !ok {
-		tfr, err := r.TermFieldReader(ctx, term, field, false, false, true)
-		if err != nil {
-			return nil, err
-		}
-		return &vectorPositions{tfr: tfr}, nil
+// openPositions opens a reader of term's locations in field.
+func openPositions(r index.IndexReader, term []byte, field string) (*positionReader, error) {
+	segs, err := segmentsOfReader(r)
+	if err != nil {
+		return nil, fmt.Errorf("phrase: %w", err)
 	}
-	segs := snap.Segments()
-	p := &segmentPositions{
-		offsets: make([]uint64, len(segs)),
-		lists:   make([]segment.PostingsList, len(segs)),
-		iters:   make([]segment.PostingsIterator, len(segs)),
-		last:    make([]int64, len(segs)),
-		seg:     -1,
+	p := &positionReader{
+		segs:  segs,
+		lists: make([]segment.PostingsList, len(segs.segs)),
+		iters: make([]segment.PostingsIterator, len(segs.segs)),
+		last:  make([]int64, len(segs.segs)),
+		seg:   -1,
 	}
-	var at uint64
-	for i, ss := range segs {
-		// a document's global number is its segment's offset (the sum of
-		// the counts of the segments before it, as scorch numbers them)
-		// plus its number in the segment
-		p.offsets[i] = at
-		at += ss.Segment().Count()
+	for i, ss := range segs.segs {
 		dict, err := ss.Segment().Dictionary(field)
 		if err != nil {
 			return nil, fmt.Errorf("phrase: the dictionary of %s: %w", field, err)
@@ -64,33 +53,18 @@ func openPositions(ctx context.Context, r index.IndexReader, term []byte, field 
 		if pl == nil || pl.Count() == 0 {
 			continue
 		}
-		p.n += pl.Count()
 		p.lists[i], p.iters[i], p.last[i] = pl, pl.Iterator(false, false, true, nil), -1
 	}
 	return p, nil
 }
 
-// segmentPositions reads locations from a scorch snapshot's segments.
-type segmentPositions struct {
-	offsets []uint64
-	lists   []segment.PostingsList     // nil where the segment lacks the word
-	iters   []segment.PostingsIterator // of lists
-	last    []int64                    // per segment, the document its iterator last went to
-	n       uint64
-
-	// the document last read, whose locations read returns again
-	seg   int
-	local uint64
-	locs  []segment.Location
-}
-
-func (p *segmentPositions) read(id index.IndexInternalID) ([]segment.Location, error) {
-	num := id.Value()
-	seg := sort.Search(len(p.offsets), func(i int) bool { return p.offsets[i] > num }) - 1
+// read returns the word's locations in document id, which holds it. They
+// stay valid until the next read.
+func (p *positionReader) read(id index.IndexInternalID) ([]segment.Location, error) {
+	seg, local := p.segs.locate(id.Value())
 	if seg < 0 || p.iters[seg] == nil {
 		return nil, errWordNotThere
 	}
-	local := num - p.offsets[seg]
 	if seg == p.seg && local == p.local {
 		return p.locs, nil
 	}
@@ -114,47 +88,4 @@ func (p *segmentPositions) read(id index.IndexInternalID) ([]segment.Location, e
 	return p.locs, nil
 }
 
-func (p *segmentPositions) count() uint64 { return p.n }
-func (p *segmentPositions) close()        {}
-
-var errWordNotThere = fmt.Errorf("phrase: a word is not in the document its searcher matched")
-
-// vectorPositions reads locations through bleve's term field reader, for
-// indexes other than scorch (bleve's in-memory one, in tests).
-type vectorPositions struct {
-	tfr  index.TermFieldReader
-	doc  index.TermFieldDoc
-	locs []segment.Location
-}
-
-func (p *vectorPositions) read(id index.IndexInternalID) ([]segment.Location, error) {
-	if len(p.locs) > 0 && p.doc.ID.Equals(id) {
-		return p.locs, nil
-	}
-	d, err := p.tfr.Advance(id, p.doc.Reset())
-	if err != nil {
-		return nil, err
-	}
-	if d == nil || !d.ID.Equals(id) {
-		return nil, errWordNotThere
-	}
-	p.doc = *d
-	p.locs = p.locs[:0]
-	for _, v := range d.Vectors {
-		p.locs = append(p.locs, vectorLocation{v})
-	}
-	return p.locs, nil
-}
-
-func (p *vectorPositions) count() uint64 { return p.tfr.Count() }
-func (p *vectorPositions) close()        { _ = p.tfr.Close() }
-
-// vectorLocation is a term vector as a segment's location.
-type vectorLocation struct{ v *index.TermFieldVector }
-
-func (l vectorLocation) Field() string            { return l.v.Field }
-func (l vectorLocation) Start() uint64            { return l.v.Start }
-func (l vectorLocation) End() uint64              { return l.v.End }
-func (l vectorLocation) Pos() uint64              { return l.v.Pos }
-func (l vectorLocation) ArrayPositions() []uint64 { return l.v.ArrayPositions }
-func (l vectorLocation) Size() int                { return 0 }
+var errWordNotThere = errors.New("phrase: a word is not in the document its searcher matched")
