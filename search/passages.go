@@ -203,17 +203,10 @@ const (
 // document's own passages, and returns the best n (or, when no match
 // falls in a passage, its summary).
 func bestPassages(fields map[string]any, locations bsearch.FieldTermLocationMap, hl *highlightTerms, n int) []Passage {
-	// stored fields are deflated: each is inflated once, when first needed
-	inflated := map[string]string{}
-	str := func(f string) string {
-		s, ok := inflated[f]
-		if !ok {
-			s, _ = storedField(fields, f) // a field that cannot be inflated shows as empty
-			inflated[f] = s
-		}
-		return s
-	}
-	refs := decodePassages(str(fPassages))
+	// stored fields are deflated; a map that cannot be inflated shows no
+	// passages, a text that cannot shows as empty
+	pmap, _ := storedField(fields, fPassages)
+	refs := decodePassages(pmap)
 	ps := make([]scored, len(refs))
 	byLang := map[string][]int{} // passages of each language, in text order
 	for i, r := range refs {
