@@ -513,18 +513,13 @@ type ocrVocabulary struct {
 }
 
 var (
-	acronymRE = regexp.MustCompile(`\b[A-Z]{2,}\b`)
-	alnumRE   = regexp.MustCompile(`[A-Za-z0-9]+`)
 	parenAcRE = regexp.MustCompile(`\(([A-Z]{3,10})\)`)
-	wordRE    = regexp.MustCompile(`\pL+`)
 )
 
 func (r *ocrRepair) vocabulary() *ocrVocabulary {
 	v := &ocrVocabulary{acronyms: map[string]int{}, hosts: map[string]int{}}
 	add := func(t string) {
-		for _, a := range acronymRE.FindAllString(t, -1) {
-			v.acronyms[a]++
-		}
+		eachAcronym(t, func(a string) { v.acronyms[a]++ })
 		for _, u := range urlRE.FindAllString(t, -1) {
 			if h := urlHost(u); h != "" {
 				v.hosts[h]++
@@ -682,9 +677,9 @@ var digitForLetter = map[byte]byte{'1': 'I', '0': 'O', '5': 'S', '8': 'B', '6': 
 // elsewhere.
 func (v *ocrVocabulary) fixDigitAcronyms(t string) string {
 	spans := urlSpans(t)
-	ms := alnumRE.FindAllStringIndex(t, -1)
+	ms := asciiAlnumSpans(t)
 	for i := len(ms) - 1; i >= 0; i-- {
-		s, e := ms[i][0], ms[i][1]
+		s, e := ms[i].s, ms[i].e
 		w := t[s:e]
 		if len(w) < 2 || len(w) > 6 || inSpans(spans, s, e) || symbolContext(t, s, e) {
 			continue
@@ -798,9 +793,9 @@ func isSubsequence(sub, s string) bool {
 // read so only at a sentence start, since units ("lb", "lm") are short.
 func fixInitialL(t string) string {
 	spans := urlSpans(t)
-	ms := wordRE.FindAllStringIndex(t, -1)
+	ms := letterSpans(t)
 	for i := len(ms) - 1; i >= 0; i-- {
-		s, e := ms[i][0], ms[i][1]
+		s, e := ms[i].s, ms[i].e
 		w := t[s:e]
 		if len(w) < 2 || w[0] != 'l' || !strings.ContainsRune("bcdfghjkmnpqrstvwxz", rune(w[1])) || inSpans(spans, s, e) {
 			continue

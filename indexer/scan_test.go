@@ -1,0 +1,75 @@
+package indexer
+
+import (
+	"regexp"
+	"slices"
+	"testing"
+)
+
+// The patterns the scanners replace, kept here as their reference.
+var (
+	refAlnumRE   = regexp.MustCompile(`[A-Za-z0-9]+`)
+	refLetterRE  = regexp.MustCompile(`\pL+`)
+	refAcronymRE = regexp.MustCompile(`\b[A-Z]{2,}\b`)
+)
+
+func spanPairs(spans []tokSpan) [][]int {
+	var out [][]int
+	for _, s := range spans {
+		out = append(out, []int{s.s, s.e})
+	}
+	return out
+}
+
+func acronymsOf(t string) []string {
+	var out []string
+	eachAcronym(t, func(a string) { out = append(out, a) })
+	return out
+}
+
+// checkScanners fails when a scanner finds other than its pattern does.
+func checkScanners(t *testing.T, s string) {
+	t.Helper()
+	if got, want := spanPairs(asciiAlnumSpans(s)), refAlnumRE.FindAllStringIndex(s, -1); !slices.EqualFunc(got, want, slices.Equal) {
+		t.Errorf("asciiAlnumSpans(%q) = %v, regexp %v", s, got, want)
+	}
+	if got, want := spanPairs(letterSpans(s)), refLetterRE.FindAllStringIndex(s, -1); !slices.EqualFunc(got, want, slices.Equal) {
+		t.Errorf("letterSpans(%q) = %v, regexp %v", s, got, want)
+	}
+	if got, want := acronymsOf(s), refAcronymRE.FindAllString(s, -1); !slices.Equal(got, want) {
+		t.Errorf("eachAcronym(%q) = %q, regexp %q", s, got, want)
+	}
+}
+
+func TestScanners(t *testing.T) {
+	for _, s := range []string{
+		"",
+		"ILO",
+		"the ILO and 1LO (GMG) – UNESCO’s",
+		"ABc _AB AB_ AB1 1AB ÉAB ABé A-B AB-CD",
+		"lssues lnternational éte naïve Straße 東京 x",
+		"bad \xff\xfeUTF-8\xc3 AB\xffCD",
+		"GB.319/POL/2 A/68/190 No. 189 para. 12(a)",
+		"A", "AB", "a1", "\u00a0ÀB\u0301CD",
+	} {
+		checkScanners(t, s)
+	}
+}
+
+func FuzzScanners(f *testing.F) {
+	f.Add("the ILO and 1LO (GMG) – UNESCO’s")
+	f.Add("ABc _AB ÉAB \xffAB")
+	f.Add("lssues lnternational Straße 東京")
+	f.Fuzz(func(t *testing.T, s string) {
+		checkScanners(t, s)
+	})
+}
+
+func BenchmarkScanners(b *testing.B) {
+	line := "1. The Office has worked with the 1LO's constituents (GMG) in lnternational labour migration, see A/68/190 and Convention No. 189, in Straße and naïve text. "
+	for b.Loop() {
+		asciiAlnumSpans(line)
+		letterSpans(line)
+		eachAcronym(line, func(string) {})
+	}
+}
