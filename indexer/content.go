@@ -168,19 +168,43 @@ func StripCallouts(s string) (string, []CalloutAt) {
 	return b.String(), out
 }
 
-// Quality measures a page's text.
+// Quality measures a page's text. It runs on every page of every
+// document a rebuild reads, so it walks the text once, without splitting
+// it, and settles the common word of lower-case ASCII letters without
+// LooksGlued (which would say the same; FuzzQuality checks that).
 func Quality(text string) PageQuality {
 	q := PageQuality{}
-	for _, r := range text {
-		if !unicode.IsSpace(r) && r != CalloutStart && r != CalloutEnd {
-			q.Chars++
-		}
-	}
-	for _, w := range strings.Fields(text) {
+	start := -1    // the current word's first byte, or -1 between words
+	lower := false // the current word is all lower-case ASCII letters so far
+	endWord := func(end int) {
 		q.Words++
-		if LooksGlued(w) {
+		w := text[start:end]
+		if lower {
+			if len(w) >= 25 && !strings.Contains(w, "www") && !strings.Contains(w, "http") {
+				q.GluedWords++
+			}
+		} else if LooksGlued(w) {
 			q.GluedWords++
 		}
+		start = -1
+	}
+	for i, r := range text {
+		if unicode.IsSpace(r) {
+			if start >= 0 {
+				endWord(i)
+			}
+			continue
+		}
+		if r != CalloutStart && r != CalloutEnd {
+			q.Chars++
+		}
+		if start < 0 {
+			start, lower = i, true
+		}
+		lower = lower && r >= 'a' && r <= 'z'
+	}
+	if start >= 0 {
+		endWord(len(text))
 	}
 	if q.Words > 0 {
 		q.GluedRatio = float64(q.GluedWords) / float64(q.Words)

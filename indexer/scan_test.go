@@ -3,7 +3,9 @@ package indexer
 import (
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
+	"unicode"
 )
 
 // The patterns the scanners replace, kept here as their reference.
@@ -72,4 +74,32 @@ func BenchmarkScanners(b *testing.B) {
 		letterSpans(line)
 		eachAcronym(line, func(string) {})
 	}
+}
+
+// FuzzQuality holds Quality's single pass to its definition: the words
+// strings.Fields finds, each judged by LooksGlued.
+func FuzzQuality(f *testing.F) {
+	f.Add("Forcedlabourconvention theConvention Convention12 a4 wwwexampleorgwwwexampleorgwww")
+	f.Add("abcdefghijklmnopqrstuvwxyz\u00a0é\u2028 ab\x85cd")
+	f.Fuzz(func(t *testing.T, s string) {
+		var want PageQuality
+		for _, r := range s {
+			if !unicode.IsSpace(r) && r != CalloutStart && r != CalloutEnd {
+				want.Chars++
+			}
+		}
+		for _, w := range strings.Fields(s) {
+			want.Words++
+			if LooksGlued(w) {
+				want.GluedWords++
+			}
+		}
+		if want.Words > 0 {
+			want.GluedRatio = float64(want.GluedWords) / float64(want.Words)
+		}
+		want.NeedsOCR = want.Chars < 20
+		if got := Quality(s); got != want {
+			t.Errorf("Quality(%q) = %+v, want %+v", s, got, want)
+		}
+	})
 }
