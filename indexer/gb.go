@@ -31,8 +31,8 @@ func (m Meta) PrimaryLanguage() string {
 }
 
 var (
-	numberedParaRE = regexp.MustCompile(`^(\d{1,3})\.\s+(.*)$`)
-	itemRE         = regexp.MustCompile(`^\(([a-z]{1,2}|\d{1,2}|[ivx]{1,5})\)\s+(.*)$`)
+	numberedParaRE = lineShape(numberedPara)
+	itemRE         = lineShape(gbItem)
 	sessionLineRE  = regexp.MustCompile(`^(\d{3})(?:th|st|nd|rd)(\s*bis)?\s+[Ss]ession,\s*([^,]+),\s*(.+)$`)
 	dateLineRE     = regexp.MustCompile(`^Date:\s*(.+)$`)
 	originalLineRE = regexp.MustCompile(`^Original:\s*(.+)$`)

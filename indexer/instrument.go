@@ -11,7 +11,7 @@ var (
 	articleHeadingRE = regexp.MustCompile(`^(?:Article|Artikel|Art\.)\s+(\d+[A-Za-z]?|[IVXLC]+)\b`)
 	annexHeadingRE   = regexp.MustCompile(`^(?i:annex|annexe|anexo|bijlage)\s+([IVXLC]+|\d+|[A-Z])\b`)
 	partHeadingRE    = regexp.MustCompile(`^(?:PART|Part|DEEL|Deel|Chapter|CHAPTER|Hoofdstuk|HOOFDSTUK)\s+([IVXLC]+|\d+)\b`)
-	instrParaRE      = regexp.MustCompile(`^(\d{1,3})\.\s+(.*)$`)
+	instrParaRE      = lineShape(numberedPara)
 	instrItemRE      = regexp.MustCompile(`^\(?([a-z]{1,2}|[ivx]{1,5})\)\s+(.*)$`)
 	bwbvRE           = regexp.MustCompile(`BWBV\d{7}`)
 	titleYearRE      = regexp.MustCompile(`,\s*(\d{4})\b`)

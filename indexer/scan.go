@@ -1,6 +1,7 @@
 package indexer
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -93,3 +94,100 @@ func isASCIIAlnum(c byte) bool {
 
 // isASCIIWord is regexp's \w.
 func isASCIIWord(c byte) bool { return c == '_' || isASCIIAlnum(c) }
+
+// lineShape recognises a whole line of the form "LABEL<sep> REST" and
+// returns its label and rest. It stands in for an anchored pattern such
+// as `^(\d{1,3})\.\s+(.*)$`, which the parsers test on every line and
+// block: Go's regexp walks the whole of a long paragraph to match `(.*)$`.
+type lineShape func(t string) (label, rest string, ok bool)
+
+// MatchString reports whether t has the shape.
+func (f lineShape) MatchString(t string) bool {
+	_, _, ok := f(t)
+	return ok
+}
+
+// FindStringSubmatch returns t, the label and the rest, or nil, as the
+// pattern's submatches would be.
+func (f lineShape) FindStringSubmatch(t string) []string {
+	label, rest, ok := f(t)
+	if !ok {
+		return nil
+	}
+	return []string{t, label, rest}
+}
+
+// numberedPara is `^(\d{1,3})\.\s+(.*)$`: "12. The Office ...".
+func numberedPara(t string) (num, rest string, ok bool) {
+	n := 0
+	for n < len(t) && n < 4 && t[n] >= '0' && t[n] <= '9' {
+		n++
+	}
+	if n == 0 || n > 3 || n == len(t) || t[n] != '.' {
+		return "", "", false
+	}
+	rest, ok = spacedRest(t[n+1:])
+	return t[:n], rest, ok
+}
+
+// gbItem is `^\(([a-z]{1,2}|\d{1,2}|[ivx]{1,5})\)\s+(.*)$`: "(a) ...",
+// "(12) ...", "(iv) ...".
+func gbItem(t string) (label, rest string, ok bool) {
+	return parenItem(t, true)
+}
+
+// unItem is gbItem without numeric labels, as UN resolutions number
+// their sub-paragraphs.
+func unItem(t string) (label, rest string, ok bool) {
+	return parenItem(t, false)
+}
+
+func parenItem(t string, digits bool) (label, rest string, ok bool) {
+	if len(t) < 2 || t[0] != '(' {
+		return "", "", false
+	}
+	end := strings.IndexByte(t, ')')
+	if end < 0 {
+		return "", "", false
+	}
+	label = t[1:end]
+	if !(runOf(label, 1, 2, isLowerASCII) || digits && runOf(label, 1, 2, isDigitASCII) || runOf(label, 1, 5, isRomanLower)) {
+		return "", "", false
+	}
+	rest, ok = spacedRest(t[end+1:])
+	return label, rest, ok
+}
+
+// spacedRest is `\s+(.*)$` on what follows a label: at least one ASCII
+// space, then the rest of a single line.
+func spacedRest(t string) (string, bool) {
+	i := 0
+	for i < len(t) && isRegexpSpace(t[i]) {
+		i++
+	}
+	if i == 0 || strings.IndexByte(t[i:], '\n') >= 0 {
+		return "", false
+	}
+	return t[i:], true
+}
+
+func runOf(s string, lo, hi int, in func(byte) bool) bool {
+	if len(s) < lo || len(s) > hi {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !in(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func isLowerASCII(c byte) bool { return c >= 'a' && c <= 'z' }
+func isDigitASCII(c byte) bool { return c >= '0' && c <= '9' }
+func isRomanLower(c byte) bool { return c == 'i' || c == 'v' || c == 'x' }
+
+// isRegexpSpace is regexp's \s.
+func isRegexpSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'
+}

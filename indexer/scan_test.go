@@ -13,6 +13,16 @@ var (
 	refAlnumRE   = regexp.MustCompile(`[A-Za-z0-9]+`)
 	refLetterRE  = regexp.MustCompile(`\pL+`)
 	refAcronymRE = regexp.MustCompile(`\b[A-Z]{2,}\b`)
+
+	refShapes = []struct {
+		name  string
+		shape lineShape
+		re    *regexp.Regexp
+	}{
+		{"numberedPara", numberedPara, regexp.MustCompile(`^(\d{1,3})\.\s+(.*)$`)},
+		{"gbItem", gbItem, regexp.MustCompile(`^\(([a-z]{1,2}|\d{1,2}|[ivx]{1,5})\)\s+(.*)$`)},
+		{"unItem", unItem, regexp.MustCompile(`^\(([a-z]{1,2}|[ivx]{1,5})\)\s+(.*)$`)},
+	}
 )
 
 func spanPairs(spans []tokSpan) [][]int {
@@ -41,6 +51,14 @@ func checkScanners(t *testing.T, s string) {
 	if got, want := acronymsOf(s), refAcronymRE.FindAllString(s, -1); !slices.Equal(got, want) {
 		t.Errorf("eachAcronym(%q) = %q, regexp %q", s, got, want)
 	}
+	for _, r := range refShapes {
+		if got, want := r.shape.FindStringSubmatch(s), r.re.FindStringSubmatch(s); !slices.Equal(got, want) {
+			t.Errorf("%s(%q) = %q, regexp %q", r.name, s, got, want)
+		}
+		if got, want := r.shape.MatchString(s), r.re.MatchString(s); got != want {
+			t.Errorf("%s.MatchString(%q) = %v, regexp %v", r.name, s, got, want)
+		}
+	}
 }
 
 func TestScanners(t *testing.T) {
@@ -53,6 +71,9 @@ func TestScanners(t *testing.T) {
 		"bad \xff\xfeUTF-8\xc3 AB\xffCD",
 		"GB.319/POL/2 A/68/190 No. 189 para. 12(a)",
 		"A", "AB", "a1", "\u00a0ÀB\u0301CD",
+		"12. The Office", "1.\vx", "1.  ", "123.\tx", "1234. x", "12.x", "12. a\nb", "1.\n\nb", "3.\u00a0x", ".5 x", "7.",
+		"(a) text", "(ii) text", "(12) text", "(iiv) x", "(vvvvv) x", "(xxxxxx) x", "(ab) x", "(abc) x",
+		"(1)x", "(a)  ", "(a)\n", "() x", "(a)(b) x", "(A) x", "(\xff) x", "(i) \xff",
 	} {
 		checkScanners(t, s)
 	}
@@ -62,6 +83,8 @@ func FuzzScanners(f *testing.F) {
 	f.Add("the ILO and 1LO (GMG) – UNESCO’s")
 	f.Add("ABc _AB ÉAB \xffAB")
 	f.Add("lssues lnternational Straße 東京")
+	f.Add("12. The Office")
+	f.Add("(iv) the rest")
 	f.Fuzz(func(t *testing.T, s string) {
 		checkScanners(t, s)
 	})

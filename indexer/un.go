@@ -14,8 +14,8 @@ var (
 	unAdoptedRE      = regexp.MustCompile(`^(?:Resolution adopted by the General Assembly)\s*(?:on\s+(.+))?$`)
 	unTitleRE        = regexp.MustCompile(`^(\d{1,3}/\d{1,4})\.\s+(.+)$`)
 	unJobRE          = regexp.MustCompile(`^\d{2}-\d{5}\s*\([A-Z]\)|^\*\d{6,}\*$`)
-	unOperativeRE    = regexp.MustCompile(`^(\d{1,3})\.\s+(.*)$`)
-	unItemRE         = regexp.MustCompile(`^\(([a-z]{1,2}|[ivx]{1,5})\)\s+(.*)$`)
+	unOperativeRE    = lineShape(numberedPara)
+	unItemRE         = lineShape(unItem)
 	// "its resolution 71/325", "resolutions 70/1 and": General Assembly
 	// resolutions cited by number inside a resolution; ECOSOC's carry a year.
 	bareResolutionRE = regexp.MustCompile(`\b[Rr]esolutions?\s+(\d{2,4})/(\d{1,3})\b`)
