@@ -130,7 +130,7 @@ type sharedAnalysis struct {
 }
 
 func (s *sharedAnalysis) get() analysis.TokenStream {
-	s.once.Do(func() { s.tokens = s.analyzer.Analyze(s.value) })
+	s.once.Do(func() { s.tokens = analyseChunked(s.analyzer, s.value) })
 	return s.tokens
 }
 
