@@ -175,6 +175,7 @@ type gbBuilder struct {
 }
 
 func (g *gbBuilder) open(dir string) error {
+	search.LimitHeap() // as the gbsearch command does
 	ix, err := search.Create(dir)
 	if err != nil {
 		return err

@@ -12,16 +12,16 @@ import (
 	"gbsearch/internal/testutil"
 )
 
-// textAnalysers are the analysers whose long texts analyseChunked splits.
+// textAnalysers are the analysers whose long texts a Writer analyses by chunks.
 var textAnalysers = []string{"en", "fr", "es", "nl"}
 
-// checkChunked fails when analyseChunked's tokens differ from the
-// analyser's own on text, from an empty cache or a warm one.
-func checkChunked(t *testing.T, lang string, a analysis.Analyzer, text string) {
+// checkChunked fails when cache.analyse's tokens differ from the
+// analyser's own on text, as cache is and once it has seen text.
+func checkChunked(t *testing.T, cache *analysisCache, lang string, a analysis.Analyzer, text string) {
 	t.Helper()
 	want := a.Analyze([]byte(text)) // it may write to its input: a copy each
 	for round := range 2 {
-		got := analyseChunked(a, []byte(text))
+		got := cache.analyse(a, []byte(text))
 		if len(got) != len(want) {
 			t.Fatalf("%s, round %d, %.60q: %d tokens, the analyser gives %d", lang, round, text, len(got), len(want))
 		}
@@ -85,9 +85,9 @@ func TestChunkedAnalysis(t *testing.T) {
 		t.Log("../shared/corpus/sources is absent: the cited sources' texts are not compared")
 	}
 	for _, lang := range textAnalysers {
-		a := analyserNamed(t, lang)
+		a, cache := analyserNamed(t, lang), newAnalysisCache()
 		for _, text := range texts {
-			checkChunked(t, lang, a, text)
+			checkChunked(t, cache, lang, a, text)
 		}
 	}
 }
@@ -96,13 +96,14 @@ func FuzzChunkedAnalysis(f *testing.F) {
 	f.Add("The Organization's work, l'Organisation du Travail; los niños")
 	f.Add("a \u0301b \u200dc 東京 \xff x")
 	f.Add("GB.319/POL/2 1 000 e.g. U.S.")
-	analysers := map[string]analysis.Analyzer{}
+	// the caches live across inputs, as a writer's do across documents
+	analysers, caches := map[string]analysis.Analyzer{}, map[string]*analysisCache{}
 	for _, lang := range textAnalysers {
-		analysers[lang] = analyserNamed(f, lang)
+		analysers[lang], caches[lang] = analyserNamed(f, lang), newAnalysisCache()
 	}
 	f.Fuzz(func(t *testing.T, text string) {
 		for _, lang := range textAnalysers {
-			checkChunked(t, lang, analysers[lang], text)
+			checkChunked(t, caches[lang], lang, analysers[lang], text)
 		}
 	})
 }

@@ -80,12 +80,12 @@ func TestFacetTally(t *testing.T) {
 		for round := range 5 {
 			b := ix.bi.NewBatch()
 			for i := round * 20; i < round*20+20; i++ {
-				if err := indexDocument(b, ix.bi.Mapping(), fmt.Sprintf("d%03d", i), doc(i, round)); err != nil {
+				if err := indexDocument(b, ix.bi.Mapping(), nil, fmt.Sprintf("d%03d", i), doc(i, round)); err != nil {
 					t.Fatal(err)
 				}
 			}
 			for i := 0; i < round*20; i += 7 {
-				if err := indexDocument(b, ix.bi.Mapping(), fmt.Sprintf("d%03d", i), doc(i, round)); err != nil {
+				if err := indexDocument(b, ix.bi.Mapping(), nil, fmt.Sprintf("d%03d", i), doc(i, round)); err != nil {
 					t.Fatal(err)
 				}
 			}

@@ -70,7 +70,7 @@ func pairFieldOf(field string) string {
 // the pairs are made from the same tokens. A field of several values
 // counts its words' frequencies over all of them, as bleve does, and pairs
 // only the words within one value.
-func withWordPairs(doc *document.Document) error {
+func withWordPairs(doc *document.Document, cache *analysisCache) error {
 	if doc.HasComposite() {
 		// a composite field (_all) would take in the pairs as words
 		return fmt.Errorf("document %s: pairs need a mapping without composite fields", doc.ID())
@@ -92,7 +92,7 @@ func withWordPairs(doc *document.Document) error {
 			byName[name] = pf
 			pairs = append(pairs, pf)
 		}
-		shared := &sharedAnalysis{analyzer: tf.Analyzer(), value: tf.Value()}
+		shared := &sharedAnalysis{analyzer: tf.Analyzer(), value: tf.Value(), cache: cache}
 		pf.values = append(pf.values, shared)
 		doc.Fields[i] = document.NewTextFieldCustom(tf.Name(), tf.ArrayPositions(), tf.Value(), tf.Options(), tapAnalyzer{shared})
 	}
@@ -104,13 +104,14 @@ func withWordPairs(doc *document.Document) error {
 
 // indexDocument maps fields to a searchable document with its pairs and
 // puts it in the batch: the one way documents with text fields enter the
-// index, so that every one has its pairs.
-func indexDocument(b *bleve.Batch, m mapping.IndexMapping, id string, fields map[string]any) error {
+// index, so that every one has its pairs. cache, if not nil, remembers the
+// texts' chunks for the documents that follow.
+func indexDocument(b *bleve.Batch, m mapping.IndexMapping, cache *analysisCache, id string, fields map[string]any) error {
 	doc := document.NewDocument(id)
 	if err := m.MapDocument(doc, fields); err != nil {
 		return fmt.Errorf("indexing %s: %w", id, err)
 	}
-	if err := withWordPairs(doc); err != nil {
+	if err := withWordPairs(doc, cache); err != nil {
 		return fmt.Errorf("indexing %s: %w", id, err)
 	}
 	if err := b.IndexAdvanced(doc); err != nil {
@@ -125,12 +126,13 @@ func indexDocument(b *bleve.Batch, m mapping.IndexMapping, id string, fields map
 type sharedAnalysis struct {
 	analyzer analysis.Analyzer
 	value    []byte
+	cache    *analysisCache
 	once     sync.Once
 	tokens   analysis.TokenStream
 }
 
 func (s *sharedAnalysis) get() analysis.TokenStream {
-	s.once.Do(func() { s.tokens = analyseChunked(s.analyzer, s.value) })
+	s.once.Do(func() { s.tokens = s.cache.analyse(s.analyzer, s.value) })
 	return s.tokens
 }
 

@@ -166,7 +166,7 @@ func indexEnglishTexts(t *testing.T, bi bleve.Index, texts map[string]any) {
 	t.Helper()
 	b := bi.NewBatch()
 	for id, text := range texts {
-		if err := indexDocument(b, bi.Mapping(), id, map[string]any{fType: typeDoc, fTextPrefix + "en": text}); err != nil {
+		if err := indexDocument(b, bi.Mapping(), nil, id, map[string]any{fType: typeDoc, fTextPrefix + "en": text}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -71,7 +71,7 @@ func TestSearchByRelevance(t *testing.T) {
 		b := ix.bi.NewBatch()
 		for i := 29; i >= 0; i-- {
 			id := fmt.Sprintf("doc%02d", i)
-			if err := indexDocument(b, ix.bi.Mapping(), id, map[string]any{fType: typeDoc, fTextPrefix + "en": "decent work for domestic workers"}); err != nil {
+			if err := indexDocument(b, ix.bi.Mapping(), nil, id, map[string]any{fType: typeDoc, fTextPrefix + "en": "decent work for domestic workers"}); err != nil {
 				t.Fatal(err)
 			}
 		}

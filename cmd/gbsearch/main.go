@@ -24,11 +24,13 @@ import (
 	"syscall"
 
 	"gbsearch/indexer/sandbox"
+	"gbsearch/search"
 )
 
 func main() {
 	// a child started to extract one untrusted file does that and exits
 	sandbox.Main()
+	search.LimitHeap()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
