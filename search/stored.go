@@ -2,7 +2,6 @@ package search
 
 import (
 	"bytes"
-	"compress/flate"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/klauspost/compress/flate"
 
 	"gbsearch/indexer"
 )
@@ -32,10 +33,14 @@ import (
 // all the versions of a symbol, a commit rewrites every version of each
 // symbol it touches together with its text document, in the same batch.
 
-// packLevel is the flate level of everything gbsearch deflates for storing:
-// level 4 keeps 0.283 of the generated text at 0.4 ms per version, level 1
-// 0.329 at 0.2 ms, level 6 0.272 at 0.9 ms.
-const packLevel = 4
+// packLevel is the flate level of everything gbsearch deflates for storing.
+// The deflater is klauspost/compress's rather than the standard library's:
+// the same format (either inflates the other's), in less than half the
+// time. On the texts of 1,000 generated versions: the standard library at
+// level 4 kept 0.283 of the text in 0.43 ms per version (14% of a build's
+// write path), level 6 0.272 in 0.92 ms; klauspost's level 6 keeps 0.281
+// in 0.24 ms, its level 4 0.294 in 0.17 ms; inflating is 10% faster too.
+const packLevel = 6
 
 // pack deflates s for storing. The zero byte that starts it tells it from
 // a value stored as it is.

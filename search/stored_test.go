@@ -1,6 +1,8 @@
 package search
 
 import (
+	"bytes"
+	stdflate "compress/flate"
 	"context"
 	"encoding/json"
 	"errors"
@@ -272,5 +274,29 @@ func TestUnpackPrefix(t *testing.T) {
 		if all, err := unpack(stored); err != nil || all != text {
 			t.Errorf("%s: unpack gives %d bytes, %v", name, len(all), err)
 		}
+	}
+}
+
+// Indexes written before packLevel's deflater changed hold the standard
+// library's deflate; they must read back the same, whole or cut short.
+func TestUnpackStandardDeflate(t *testing.T) {
+	text := strings.Repeat("The Governing Body requests the Office to report on decent work. ", 200)
+	var b bytes.Buffer
+	b.WriteByte(0)
+	zw, err := stdflate.NewWriter(&b, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zw.Write([]byte(text))
+	zw.Close()
+	got, err := unpack(b.String())
+	if err != nil || got != text {
+		t.Fatalf("unpack of the standard library's deflate: %d bytes, err %v; want %d bytes", len(got), err, len(text))
+	}
+	if got, err := unpackPrefix(b.String(), 100); err != nil || got != text[:100] {
+		t.Fatalf("unpackPrefix(100) = %q, %v", got, err)
+	}
+	if got, err := unpack(pack([]byte(text))); err != nil || got != text {
+		t.Fatalf("unpack(pack(text)): %d bytes, err %v", len(got), err)
 	}
 }
