@@ -169,29 +169,15 @@ func StripCallouts(s string) (string, []CalloutAt) {
 }
 
 // Quality measures a page's text. It runs on every page of every
-// document a rebuild reads, so it walks the text once, without splitting
-// it, and settles the common word of lower-case ASCII letters without
-// LooksGlued (which would say the same; FuzzQuality checks that).
+// document a rebuild reads, so it walks the text once rather than split it.
 func Quality(text string) PageQuality {
 	q := PageQuality{}
-	start := -1    // the current word's first byte, or -1 between words
-	lower := false // the current word is all lower-case ASCII letters so far
-	endWord := func(end int) {
-		q.Words++
-		w := text[start:end]
-		if lower {
-			if len(w) >= 25 && !strings.Contains(w, "www") && !strings.Contains(w, "http") {
-				q.GluedWords++
-			}
-		} else if LooksGlued(w) {
-			q.GluedWords++
-		}
-		start = -1
-	}
+	start := -1 // the current word's first byte, or -1 between words
 	for i, r := range text {
 		if unicode.IsSpace(r) {
 			if start >= 0 {
-				endWord(i)
+				q.addWord(text[start:i])
+				start = -1
 			}
 			continue
 		}
@@ -199,12 +185,11 @@ func Quality(text string) PageQuality {
 			q.Chars++
 		}
 		if start < 0 {
-			start, lower = i, true
+			start = i
 		}
-		lower = lower && r >= 'a' && r <= 'z'
 	}
 	if start >= 0 {
-		endWord(len(text))
+		q.addWord(text[start:])
 	}
 	if q.Words > 0 {
 		q.GluedRatio = float64(q.GluedWords) / float64(q.Words)
@@ -213,11 +198,36 @@ func Quality(text string) PageQuality {
 	return q
 }
 
+func (q *PageQuality) addWord(w string) {
+	q.Words++
+	if LooksGlued(w) {
+		q.GluedWords++
+	}
+}
+
 // LooksGlued reports whether a token looks like words run together by an
 // extractor that ignored the gaps between them: "Forcedlabourconvention",
 // "theConvention", "Convention12". It errs on the side of not flagging:
 // long compounds and URLs are not glued.
 func LooksGlued(w string) bool {
+	if isLowerASCIIWord(w) {
+		// most words of every page: only their length can make them glued
+		// (as looksGlued finds too, slower: FuzzLooksGlued)
+		return len(w) >= 25 && !strings.Contains(w, "www") && !strings.Contains(w, "http")
+	}
+	return looksGlued(w)
+}
+
+func isLowerASCIIWord(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if w[i] < 'a' || w[i] > 'z' {
+			return false
+		}
+	}
+	return w != ""
+}
+
+func looksGlued(w string) bool {
 	w = strings.Trim(w, ".,;:()[]\"'“”‘’")
 	if len(w) < 4 || strings.ContainsAny(w, "/@_=") || strings.Contains(w, "www") || strings.Contains(w, "http") {
 		return false

@@ -846,23 +846,9 @@ type calloutCand struct {
 
 type tokSpan struct{ s, e int }
 
+// fieldSpans returns the runs strings.Fields would split t into.
 func fieldSpans(t string) []tokSpan {
-	var out []tokSpan
-	start := -1
-	for i, c := range t {
-		if unicode.IsSpace(c) {
-			if start >= 0 {
-				out = append(out, tokSpan{start, i})
-				start = -1
-			}
-		} else if start < 0 {
-			start = i
-		}
-	}
-	if start >= 0 {
-		out = append(out, tokSpan{start, len(t)})
-	}
-	return out
+	return spansOf(t, func(r rune) bool { return !unicode.IsSpace(r) })
 }
 
 // findCallouts finds what can be a garbled callout in a body line. Each is

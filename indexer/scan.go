@@ -13,14 +13,13 @@ import (
 // scanners below find exactly what the patterns they replace found (the
 // tests hold them to those patterns).
 
-// asciiAlnumSpans returns the maximal runs of ASCII letters and digits,
-// as `[A-Za-z0-9]+` would.
-func asciiAlnumSpans(t string) []tokSpan {
+// spansOf returns the maximal runs of characters for which in is true,
+// reading invalid UTF-8 as U+FFFD as regexp does.
+func spansOf(t string, in func(rune) bool) []tokSpan {
 	var out []tokSpan
 	start := -1
-	for i := 0; i < len(t); i++ {
-		c := t[i]
-		if isASCIIAlnum(c) {
+	for i, r := range t {
+		if in(r) {
 			if start < 0 {
 				start = i
 			}
@@ -35,37 +34,13 @@ func asciiAlnumSpans(t string) []tokSpan {
 	return out
 }
 
-// letterSpans returns the maximal runs of letters of any script, as
-// `\pL+` would. Invalid UTF-8 ends a run, since it decodes to U+FFFD.
-func letterSpans(t string) []tokSpan {
-	var out []tokSpan
-	start := -1
-	for i := 0; i < len(t); {
-		c := t[i]
-		var letter bool
-		size := 1
-		if c < utf8.RuneSelf {
-			letter = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
-		} else {
-			var r rune
-			r, size = utf8.DecodeRuneInString(t[i:])
-			letter = unicode.IsLetter(r)
-		}
-		if letter {
-			if start < 0 {
-				start = i
-			}
-		} else if start >= 0 {
-			out = append(out, tokSpan{start, i})
-			start = -1
-		}
-		i += size
-	}
-	if start >= 0 {
-		out = append(out, tokSpan{start, len(t)})
-	}
-	return out
+// asciiAlnumSpans returns the runs `[A-Za-z0-9]+` would find.
+func asciiAlnumSpans(t string) []tokSpan {
+	return spansOf(t, func(r rune) bool { return r < utf8.RuneSelf && isASCIIAlnum(byte(r)) })
 }
+
+// letterSpans returns the runs of letters of any script `\pL+` would find.
+func letterSpans(t string) []tokSpan { return spansOf(t, unicode.IsLetter) }
 
 // eachAcronym calls f with every run of two or more ASCII capitals that
 // stands as a word of its own, as `\b[A-Z]{2,}\b` would: Go's \b is an

@@ -48,6 +48,13 @@ func checkScanners(t *testing.T, s string) {
 	if got, want := spanPairs(letterSpans(s)), refLetterRE.FindAllStringIndex(s, -1); !slices.EqualFunc(got, want, slices.Equal) {
 		t.Errorf("letterSpans(%q) = %v, regexp %v", s, got, want)
 	}
+	var fields []string
+	for _, sp := range fieldSpans(s) {
+		fields = append(fields, s[sp.s:sp.e])
+	}
+	if want := strings.Fields(s); !slices.Equal(fields, want) && len(fields)+len(want) > 0 {
+		t.Errorf("fieldSpans(%q) = %q, strings.Fields %q", s, fields, want)
+	}
 	if got, want := acronymsOf(s), refAcronymRE.FindAllString(s, -1); !slices.Equal(got, want) {
 		t.Errorf("eachAcronym(%q) = %q, regexp %q", s, got, want)
 	}
@@ -123,6 +130,44 @@ func FuzzQuality(f *testing.F) {
 		want.NeedsOCR = want.Chars < 20
 		if got := Quality(s); got != want {
 			t.Errorf("Quality(%q) = %+v, want %+v", s, got, want)
+		}
+	})
+}
+
+func TestLooksGlued(t *testing.T) {
+	for _, c := range []struct {
+		w    string
+		want bool
+	}{
+		{"theConvention", true},
+		{"Convention12", true},
+		{"COVID19", false},
+		{"McDonald", false},
+		{"labour", false},
+		{"abcdefghijklmnopqrstuvwx", false}, // 24 lower-case letters
+		{"abcdefghijklmnopqrstuvwxy", true}, // 25
+		{"wwwabcdefghijklmnopqrstuvwxy", false},
+		{"httpabcdefghijklmnopqrstuvwxy", false},
+		{"abcdefghijklmnopqrstuvwxy.", true}, // trimmed, then the same rule
+		{"abcdefghijkl-mnopqrstuvwxyz", false},
+	} {
+		if got := LooksGlued(c.w); got != c.want {
+			t.Errorf("LooksGlued(%q) = %v, want %v", c.w, got, c.want)
+		}
+	}
+}
+
+// FuzzLooksGlued holds LooksGlued's shortcut for lower-case words to the
+// general rule.
+func FuzzLooksGlued(f *testing.F) {
+	f.Add("abcdefghijklmnopqrstuvwxy")
+	f.Add("wwwabcdefghijklmnopqrstuvwxy")
+	f.Add("the")
+	f.Fuzz(func(t *testing.T, w string) {
+		if isLowerASCIIWord(w) {
+			if got, want := LooksGlued(w), looksGlued(w); got != want {
+				t.Errorf("LooksGlued(%q) = %v, the general rule says %v", w, got, want)
+			}
 		}
 	})
 }
