@@ -40,21 +40,16 @@ const (
 
 // analysisCache holds, for each analyser, the chunks its texts were made
 // of. A Writer owns one, so that the memory goes with the writer.
+// Each analyser has several caches: an analysis takes one for the whole
+// text, so that bleve's analysis workers do not contend for a lock word by
+// word; a text that finds all of them busy is analysed without one.
 type analysisCache struct {
 	mu sync.Mutex
-	of map[*analysis.DefaultAnalyzer]*chunkCaches
+	of map[*analysis.DefaultAnalyzer][]chunkCache
 }
 
 func newAnalysisCache() *analysisCache {
-	return &analysisCache{of: map[*analysis.DefaultAnalyzer]*chunkCaches{}}
-}
-
-// chunkCaches are the caches of one analyser. Each analysis takes one
-// cache for the whole text, so that bleve's analysis workers do not
-// contend for a lock word by word; a text that finds all of them busy is
-// analysed without one.
-type chunkCaches struct {
-	caches []chunkCache
+	return &analysisCache{of: map[*analysis.DefaultAnalyzer][]chunkCache{}}
 }
 
 type chunkCache struct {
@@ -77,12 +72,12 @@ type chunkToken struct {
 	keyWord    bool
 }
 
-func (c *analysisCache) cachesFor(a *analysis.DefaultAnalyzer) *chunkCaches {
+func (c *analysisCache) cachesFor(a *analysis.DefaultAnalyzer) []chunkCache {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	cs := c.of[a]
 	if cs == nil {
-		cs = &chunkCaches{caches: make([]chunkCache, min(max(runtime.GOMAXPROCS(0), 2), 8))}
+		cs = make([]chunkCache, min(max(runtime.GOMAXPROCS(0), 2), 8))
 		c.of[a] = cs
 	}
 	return cs
@@ -100,9 +95,9 @@ func (c *analysisCache) analyse(a analysis.Analyzer, text []byte) analysis.Token
 	}
 	caches := c.cachesFor(da)
 	var cache *chunkCache
-	for i := range caches.caches {
-		if caches.caches[i].mu.TryLock() {
-			cache = &caches.caches[i]
+	for i := range caches {
+		if caches[i].mu.TryLock() {
+			cache = &caches[i]
 			break
 		}
 	}
