@@ -168,7 +168,9 @@ type builder interface {
 }
 
 // gbBuilder builds the gbsearch index the way the product does:
-// search.Create, then a search.Writer with its default batching.
+// search.Create, then a search.Writer with its default batching, then
+// Compact, as a rebuild does before it is served (FTS5's build ends with
+// its 'optimize' likewise).
 type gbBuilder struct {
 	ix *search.Index
 	w  *search.Writer
@@ -188,6 +190,9 @@ func (g *gbBuilder) put(ctx context.Context, d *docT) error { return g.w.Put(ctx
 
 func (g *gbBuilder) close(ctx context.Context) error {
 	if err := g.w.Commit(ctx); err != nil {
+		return err
+	}
+	if err := g.ix.Compact(ctx); err != nil {
 		return err
 	}
 	return g.ix.Close()

@@ -2,7 +2,6 @@ package search
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -11,7 +10,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/blevesearch/bleve/v2/index/scorch"
 
 	"gbsearch/indexer"
 	"gbsearch/indexer/pdftext"
@@ -87,7 +85,7 @@ func realIndex(t testing.TB) (*Index, map[string]*indexer.Document) {
 		// replaced documents changes the statistics BM25 scores with: a
 		// test comparing two searches' scores would see them change in
 		// between. One segment, merged before any test, stays put.
-		if realCorpus.err = settle(ix); realCorpus.err != nil {
+		if realCorpus.err = ix.Compact(context.Background()); realCorpus.err != nil {
 			return
 		}
 		realCorpus.ix, realCorpus.docs = ix, col.docs
@@ -96,19 +94,6 @@ func realIndex(t testing.TB) (*Index, map[string]*indexer.Document) {
 		t.Fatal(realCorpus.err)
 	}
 	return realCorpus.ix, realCorpus.docs
-}
-
-// settle merges the index into one segment.
-func settle(ix *Index) error {
-	adv, err := ix.bi.Advanced()
-	if err != nil {
-		return err
-	}
-	s, ok := adv.(*scorch.Scorch)
-	if !ok {
-		return fmt.Errorf("index is a %T, not scorch", adv)
-	}
-	return s.ForceMerge(context.Background(), nil)
 }
 
 // searchAll returns the symbols of every document matching q.

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"gbsearch/indexer"
 	"gbsearch/indexer/pdftext"
@@ -99,6 +100,19 @@ func (b *builder) rebuild(ctx context.Context, prev *search.Index) (*search.Inde
 	if err != nil {
 		discard()
 		return nil, nil, err
+	}
+	// a new index is searched for long after it is built: merged into few
+	// segments, its searches visit fewer (Index.Compact). It is as valid
+	// without, so a failure is only reported.
+	cstart := time.Now()
+	if err := ix.Compact(ctx); err != nil {
+		if ctx.Err() != nil {
+			discard()
+			return nil, nil, err
+		}
+		b.logger.Warn("the new index could not be compacted; it is used as it is", "err", err)
+	} else {
+		b.logger.Info("compacted the new index", "segments", ix.Segments(), "took", time.Since(cstart).Round(time.Millisecond))
 	}
 	if err := b.check(ctx, ix, prev, st); err != nil {
 		discard()

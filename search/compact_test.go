@@ -1,0 +1,114 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestCompact builds an index in several commits (several segments) and
+// checks that compacting it leaves one segment that finds what the
+// segments found: the same documents, totals, facets and passages. The
+// order of the hits may change: bleve's BM25 estimates a field's average
+// length from the distinct terms of each segment, which merging changes
+// (as bleve's own background merges do).
+func TestCompact(t *testing.T) {
+	docs := parsedCorpus(t, 60, 7)
+	ix, err := Create(t.TempDir() + "/idx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	ctx := context.Background()
+	w := NewWriter(ix)
+	for i, d := range docs {
+		if err := w.Put(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+		// a commit between two versions of a symbol re-indexes it, which
+		// leaves deleted documents in the earlier segment: compacting
+		// drops them
+		if (i+1)%15 == 0 {
+			if err := w.Commit(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := w.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	before := ix.Segments()
+	if before < 2 {
+		t.Fatalf("%d segment(s) before compacting: the test needs several", before)
+	}
+
+	words, phrases := benchWords(docs)
+	var reqs []Request
+	for i := 0; i+1 < min(len(words), 24); i += 2 {
+		reqs = append(reqs,
+			Request{Query: words[i], Size: 100, Passages: 2},
+			Request{Query: words[i] + " " + words[i+1], Size: 100},
+			Request{Query: words[i] + " OR " + words[i+1], Size: 100},
+			Request{Query: words[i] + " -" + words[i+1], Size: 100, Filters: map[string][]string{"lang": {"en"}}},
+		)
+	}
+	for _, p := range phrases[:min(len(phrases), 10)] {
+		reqs = append(reqs, Request{Query: p, Size: 100, Passages: 1})
+	}
+	// what a search finds, whatever its order: every hit (the corpus has
+	// fewer documents than a page) with its passages
+	type found struct {
+		Total  int
+		Facets map[string][]FacetValue
+		Hits   map[string][]Passage
+	}
+	run := func() []found {
+		var out []found
+		for _, r := range reqs {
+			res, err := ix.Search(ctx, r)
+			if err != nil {
+				t.Fatalf("%q: %v", r.Query, err)
+			}
+			f := found{Total: res.Total, Facets: res.Facets, Hits: map[string][]Passage{}}
+			for _, h := range res.Hits {
+				f.Hits[h.Symbol] = h.Passages
+			}
+			if len(f.Hits) != res.Total {
+				t.Fatalf("%q: %d hits of %d: the page must hold them all", r.Query, len(f.Hits), res.Total)
+			}
+			out = append(out, f)
+		}
+		return out
+	}
+	want := run()
+	total := 0
+	for _, r := range want {
+		total += r.Total
+	}
+	if total == 0 {
+		t.Fatal("no query found anything: the comparison would prove nothing")
+	}
+
+	if err := ix.Compact(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := ix.Segments(); n != 1 {
+		t.Errorf("%d segments after compacting %d, want 1", n, before)
+	}
+	// the merged segments' files are gone, not left for the next open
+	if files, _ := filepath.Glob(filepath.Join(ix.Path(), "store", "*.zap")); len(files) != 1 {
+		t.Errorf("%d segment files on disk after compacting, want 1: %v", len(files), files)
+	}
+	if diff := cmp.Diff(want, run()); diff != "" {
+		t.Errorf("results changed by compacting (-before +after):\n%s", diff)
+	}
+
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if err := ix.Compact(cancelled); !errors.Is(err, context.Canceled) {
+		t.Errorf("Compact with a cancelled context: %v, want context.Canceled", err)
+	}
+}
