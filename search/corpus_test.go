@@ -10,7 +10,6 @@ import (
 	"sync"
 	"testing"
 
-
 	"gbsearch/indexer"
 	"gbsearch/indexer/pdftext"
 	"gbsearch/internal/testutil"
