@@ -53,18 +53,31 @@ func browser(t *testing.T) context.Context {
 		chromedp.Flag("no-default-browser-check", true),
 		// containers give /dev/shm 64 MB, too little for a renderer
 		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(1280, 1000),
 	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelTab := chromedp.NewContext(actx)
-	t.Cleanup(func() { cancelTab(); cancelAlloc() })
-	// the first run starts the browser: no timeout on it, or the timeout
-	// would stop the browser with it
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("starting %s: %v", chromiumPath, err)
+	// Chromium sometimes exits before it announces its DevTools port when
+	// the machine is busy (CI once saw it fail after 0.6 s under the race
+	// detector's parallel packages, and start at once when run again): a
+	// start is tried three times, and the test fails with the last error
+	var err error
+	for attempt := 1; attempt <= 3; attempt++ {
+		// a fresh profile each time: a browser that died may leave its lock
+		withProfile := append(slices.Clip(opts), chromedp.UserDataDir(t.TempDir()))
+		actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), withProfile...)
+		ctx, cancelTab := chromedp.NewContext(actx)
+		// the first run starts the browser: no timeout on it, or the
+		// timeout would stop the browser with it
+		if err = chromedp.Do(ctx); err == nil {
+			t.Cleanup(func() { cancelTab(); cancelAlloc() })
+			return ctx
+		}
+		cancelTab()
+		cancelAlloc()
+		t.Logf("starting %s, attempt %d: %v", chromiumPath, attempt, err)
+		time.Sleep(time.Duration(attempt) * time.Second)
 	}
-	return ctx
+	t.Fatalf("starting %s: %v", chromiumPath, err)
+	return nil
 }
 
 // step runs actions with a deadline of their own and fails the test with
