@@ -134,8 +134,8 @@ func textBytes(docs []*indexer.Document) int64 {
 	return n
 }
 
-// buildIndex indexes docs into a new index at dir through the product's
-// writer.
+// buildIndex indexes docs into a new index at dir as a rebuild does:
+// through the product's writer, then compacted.
 func buildIndex(tb testing.TB, dir string, docs []*indexer.Document) *Index {
 	tb.Helper()
 	ix, err := Create(dir)
@@ -152,12 +152,15 @@ func buildIndex(tb testing.TB, dir string, docs []*indexer.Document) *Index {
 	if err := w.Commit(ctx); err != nil {
 		tb.Fatal(err)
 	}
+	if err := ix.Compact(ctx); err != nil {
+		tb.Fatal(err)
+	}
 	return ix
 }
 
 // BenchmarkWriter indexes the parsed generated corpus into a new index
-// (create, put every version, commit, close): the write path of a full
-// rebuild without extraction.
+// (create, put every version, commit, compact, close): the write path of a
+// full rebuild without extraction.
 func BenchmarkWriter(b *testing.B) {
 	docs := parsedCorpus(b, benchDocs, benchSeed)
 	size := textBytes(docs)
