@@ -107,18 +107,22 @@ func runtimeConfig() map[string]any {
 // generated versions ended in a merge of 2.96 GB and peaked at 3,657 MB
 // RSS. At 40,000 documents (~400 MB segments of ~20 KB versions) the same
 // build peaked at 863 MB (412 MB anonymous, 492 MB file-backed), at the
-// price of more segments for each search to visit (17 at 100,000).
+// price of more segments for each search to visit (16–17 at 100,000 as
+// bleve's merges leave them, 8 once Compact has packed them to the cap).
 const maxSegmentDocs = 40000
 
 // Compact merges the index's segments into as few as the cap on a
 // segment's documents (maxSegmentDocs) allows, as the last step of a full
-// build. Every search visits every segment: each word's dictionary and
-// postings are looked up in each, and a conjunction starts over at each
-// segment's edge. bleve merges in the background by tiers and stops
-// where a build ends, which left the 10,000 generated versions in 7
-// segments; in one, an AND of words took 2.0 ms instead of 3.2 (median,
-// bench -n 10000 -reuse). It costs a rewrite of the merged segments
-// (2.6 s there). Searches go on meanwhile, on the segments as they were.
+// build. Every search visits every segment: each word's dictionary is
+// looked up and its postings opened in each. bleve merges in the
+// background by tiers and stops where a build ends, which left the 10,000
+// generated versions in 7 segments; in one, the median AND of words took
+// 2.0 ms instead of 3.2 (bench -n 10000 -reuse). It costs a rewrite of the
+// merged segments (2.6 s there, 4.9 s for the 100,000 versions' 16
+// segments, 8 after). Searches go on meanwhile, on the segments as they
+// were. Scores move a little: bleve's BM25 estimates a field's average
+// length from each segment's distinct terms. An incremental update does
+// not call it: it would rewrite every segment under the cap for a file.
 func (ix *Index) Compact(ctx context.Context) error {
 	adv, err := ix.bi.Advanced()
 	if err != nil {
