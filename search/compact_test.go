@@ -40,9 +40,12 @@ func TestCompact(t *testing.T) {
 	if err := w.Commit(ctx); err != nil {
 		t.Fatal(err)
 	}
-	before := ix.Segments()
-	if before < 2 {
-		t.Fatalf("%d segment(s) before compacting: the test needs several", before)
+	before, deleted := segmentsOf(t, ix)
+	if before < 2 || deleted == 0 {
+		t.Fatalf("%d segment(s) and %d deleted documents before compacting: the test needs several, and some", before, deleted)
+	}
+	if n := ix.Segments(); n != before {
+		t.Errorf("Segments() = %d, the snapshot holds %d", n, before)
 	}
 
 	words, phrases := benchWords(docs)
@@ -95,8 +98,8 @@ func TestCompact(t *testing.T) {
 	if err := ix.Compact(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if n := ix.Segments(); n != 1 {
-		t.Errorf("%d segments after compacting %d, want 1", n, before)
+	if n, deleted := segmentsOf(t, ix); n != 1 || deleted != 0 {
+		t.Errorf("%d segments and %d deleted documents after compacting %d, want 1 and none", n, deleted, before)
 	}
 	// the merged segments' files are gone, not left for the next open
 	if files, _ := filepath.Glob(filepath.Join(ix.Path(), "store", "*.zap")); len(files) != 1 {

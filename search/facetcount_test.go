@@ -106,10 +106,19 @@ func TestFacetTally(t *testing.T) {
 }
 
 // segmentsOf reports the segments of ix's current snapshot and the
-// deleted documents they hold.
+// deleted documents they hold. It lets go of the snapshot at once: a
+// snapshot held keeps the files of segments merged since on disk.
 func segmentsOf(t *testing.T, ix *Index) (segments int, deleted uint64) {
 	t.Helper()
-	r := snapshotReader(t, ix.bi)
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
 	snap, ok := r.(*scorch.IndexSnapshot)
 	if !ok {
 		t.Fatalf("reader is a %T", r)

@@ -166,7 +166,9 @@ func (ix *Index) Compact(ctx context.Context) error {
 // segments, which it does once it has persisted the new root and no search
 // holds them. A build closes its index right after compacting: the files
 // would stay on disk until the index is next opened, and the new index
-// would look twice its size.
+// would look twice its size. A snapshot still held (a search running on
+// an index being served) keeps them: the wait gives up after 30 s and
+// bleve deletes them later.
 func (ix *Index) awaitCleanup(ctx context.Context) {
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) && ctx.Err() == nil {
