@@ -242,10 +242,11 @@ func singleTermPositions(phrase [][]string) bool {
 // position into a location and merge the words' lists for each match (a
 // quarter of the phrase searcher's time in the profile); the readers give
 // plain positions, in order, which the phrase is matched against
-// directly. Where the words' frequencies are known (text fields, with
-// their pairs), the rarest word's positions are read first and the others
-// only while an occurrence remains possible: the most frequent word of a
-// phrase is often never read. A word that the phrase repeats is read once.
+// directly. The words' searchers (wordSearcher) tell each word's frequency
+// in the match: the rarest word's positions are read first and the others
+// only while an occurrence remains possible, so the most frequent word of
+// a phrase is often never read. A word that the phrase repeats is read
+// once.
 type candidatePhraseSearcher struct {
 	must      bsearch.Searcher
 	done      bool     // must has no more matches
@@ -265,11 +266,14 @@ type candidatePhraseSearcher struct {
 	cands []int  // the anchor's vectors where an occurrence may start
 	keep  []kept // locations of the occurrences
 
-	// with a pair field (pairs.go): the words' frequencies (per distinct
-	// word), and a reader of the pair of words j, j+1 (per position; nil
-	// where one is a gap), which decide before any position is read
-	freqReaders []index.TermFieldReader
-	freqDocs    []*index.TermFieldDoc
+	// per distinct word, its searcher (the one of its first position),
+	// and its frequency in the document match is looking at
+	wordSearchers []*wordSearcher
+	freqs         []uint64
+
+	// with a pair field (pairs.go): a reader of the pair of words j, j+1
+	// (per position; nil where one is a gap), which decides with the
+	// frequencies before any position is read
 	pairReaders []index.TermFieldReader
 	pairDocs    []*index.TermFieldDoc // where each pair reader stands
 	pairEnd     []bool                // the pair reader has no more documents
@@ -302,7 +306,7 @@ func newCandidatePhraseSearcher(ctx context.Context, r index.IndexReader, cands 
 		s.words[j] = p[0]
 		// a searcher per position, as bleve's phrase searcher has: a
 		// repeated word counts in the score as often as it is repeated
-		ts, err := searcher.NewTermSearcher(ctx, r, p[0], field, boost, opts)
+		ts, err := newWordSearcher(ctx, r, p[0], field, boost, opts)
 		if err != nil {
 			return fail(err)
 		}
@@ -313,7 +317,9 @@ func newCandidatePhraseSearcher(ctx context.Context, r index.IndexReader, cands 
 		}
 		s.slot[j] = len(s.distinct)
 		s.distinct = append(s.distinct, p[0])
+		s.wordSearchers = append(s.wordSearchers, ts)
 	}
+	s.freqs = make([]uint64, len(s.distinct))
 	for _, ts := range parts[len(cands):] {
 		if ts.Count() == 0 {
 			// a word the field does not hold at all (an English word in
@@ -361,15 +367,8 @@ func newCandidatePhraseSearcher(ctx context.Context, r index.IndexReader, cands 
 
 func (s *candidatePhraseSearcher) openPairReaders(ctx context.Context, r index.IndexReader, field, pairField string) error {
 	n := len(s.words)
-	s.freqReaders, s.freqDocs = make([]index.TermFieldReader, len(s.distinct)), make([]*index.TermFieldDoc, len(s.distinct))
 	s.pairReaders, s.pairDocs, s.pairEnd = make([]index.TermFieldReader, n-1), make([]*index.TermFieldDoc, n-1), make([]bool, n-1)
 	var err error
-	for i, w := range s.distinct {
-		if s.freqReaders[i], err = r.TermFieldReader(ctx, []byte(w), field, true, false, false); err != nil {
-			return err
-		}
-		s.freqDocs[i] = &index.TermFieldDoc{}
-	}
 	for j, w := range s.words[:n-1] {
 		if w == "" || s.words[j+1] == "" {
 			continue
@@ -383,18 +382,16 @@ func (s *candidatePhraseSearcher) openPairReaders(ctx context.Context, r index.I
 }
 
 func (s *candidatePhraseSearcher) closeReaders() {
-	for _, rs := range [][]index.TermFieldReader{s.freqReaders, s.pairReaders} {
-		for _, r := range rs {
-			if r != nil {
-				_ = r.Close()
-			}
+	for _, r := range s.pairReaders {
+		if r != nil {
+			_ = r.Close()
 		}
 	}
 }
 
-// freq is position j's word's frequency in the document byPairs last
-// read.
-func (s *candidatePhraseSearcher) freq(j int) uint64 { return s.freqDocs[s.slot[j]].Freq }
+// freq is position j's word's frequency in the document match is looking
+// at.
+func (s *candidatePhraseSearcher) freq(j int) uint64 { return s.freqs[s.slot[j]] }
 
 // byPairs decides whether the phrase is in document id from the pair
 // field where it can (see pairs.go), without reading any position: a pair
@@ -402,16 +399,6 @@ func (s *candidatePhraseSearcher) freq(j int) uint64 { return s.freqDocs[s.slot[
 // document and is not indexed rules the phrase out; a phrase of two such
 // words is proved by their pair, unless its locations are asked for.
 func (s *candidatePhraseSearcher) byPairs(id index.IndexInternalID) (decided, found bool, err error) {
-	for i, r := range s.freqReaders {
-		d, err := r.Advance(id, s.freqDocs[i].Reset())
-		if err != nil {
-			return false, false, err
-		}
-		if d == nil || !d.ID.Equals(id) {
-			return false, false, fmt.Errorf("phrase: %q not found where its searcher matched it", s.distinct[i])
-		}
-		s.freqDocs[i] = d
-	}
 	known := true
 	for j, r := range s.pairReaders {
 		if r == nil {
@@ -522,37 +509,31 @@ func (s *candidatePhraseSearcher) match(m *bsearch.DocumentMatch) (bool, error) 
 			return false, err
 		}
 	}
+	for i, ws := range s.wordSearchers {
+		f, ok := ws.freqIn(id)
+		if !ok {
+			return false, fmt.Errorf("phrase: %q not found where its searcher matched it", s.distinct[i])
+		}
+		s.freqs[i] = f
+	}
 	if s.pairReaders != nil {
 		decided, found, err := s.byPairs(id)
 		if err != nil || decided {
 			return found, err
 		}
 	}
-	// the rarest word anchors the search for the others; without the
-	// frequencies, every word's positions are read to find it
+	// the rarest word anchors the search for the others, whose positions
+	// are read only while an occurrence remains possible
 	s.order = s.order[:0]
 	for i := range s.distinct {
 		s.order = append(s.order, i)
 	}
-	var count func(i int) int
-	if s.freqReaders != nil {
-		count = func(i int) int { return int(s.freqDocs[i].Freq) }
-	} else {
-		for i := range s.distinct {
-			if err := s.readPositions(i, id); err != nil {
-				return false, err
-			}
-		}
-		count = func(i int) int { return len(s.locs[i]) }
-	}
-	slices.SortStableFunc(s.order, func(a, b int) int { return count(a) - count(b) })
+	slices.SortStableFunc(s.order, func(a, b int) int { return cmp.Compare(s.freqs[a], s.freqs[b]) })
 	anchor := s.order[0]
 	anchorJ := slices.Index(s.slot, anchor) // the anchor's first position in the phrase
 	for n, i := range s.order {
-		if s.freqReaders != nil {
-			if err := s.readPositions(i, id); err != nil {
-				return false, err
-			}
+		if err := s.readPositions(i, id); err != nil {
+			return false, err
 		}
 		if n == 0 {
 			s.cands = s.cands[:0]
