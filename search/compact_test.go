@@ -115,3 +115,50 @@ func TestCompact(t *testing.T) {
 		t.Errorf("Compact with a cancelled context: %v, want context.Canceled", err)
 	}
 }
+
+// TestCompactIfFragmented: incremental updates that leave more than
+// maxSmallSegments small segments are compacted, and fewer are left to
+// bleve's own merging.
+func TestCompactIfFragmented(t *testing.T) {
+	docs := parsedCorpus(t, 40, 11)
+	ix, err := Create(t.TempDir() + "/idx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	ctx := context.Background()
+	w := NewWriter(ix)
+	// one update per symbol, as a librarian adding files one at a time
+	// would make them, until they are more than the limit
+	put := 0
+	for put < len(docs) && ix.SmallSegments() <= maxSmallSegments {
+		sym := docs[put].Symbol
+		for ; put < len(docs) && docs[put].Symbol == sym; put++ {
+			if err := w.Put(ctx, docs[put]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := w.Commit(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if n := ix.SmallSegments(); n <= maxSmallSegments {
+			if did, err := ix.CompactIfFragmented(ctx); err != nil || did {
+				t.Fatalf("%d small segments: CompactIfFragmented = %v, %v; want no compaction", n, did, err)
+			}
+		}
+	}
+	before := ix.SmallSegments()
+	if before <= maxSmallSegments {
+		t.Fatalf("%d updates left %d small segments: the test needs more than %d", put, before, maxSmallSegments)
+	}
+	did, err := ix.CompactIfFragmented(ctx)
+	if err != nil || !did {
+		t.Fatalf("%d small segments: CompactIfFragmented = %v, %v; want a compaction", before, did, err)
+	}
+	if n := ix.Segments(); n != 1 {
+		t.Errorf("%d segments after compacting %d small ones, want 1", n, before)
+	}
+	if did, err := ix.CompactIfFragmented(ctx); err != nil || did {
+		t.Errorf("after compacting: CompactIfFragmented = %v, %v; want nothing to do", did, err)
+	}
+}

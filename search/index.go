@@ -121,8 +121,9 @@ const maxSegmentDocs = 40000
 // merged segments (2.6 s there, 4.9 s for the 100,000 versions' 16
 // segments, 8 after). Searches go on meanwhile, on the segments as they
 // were. Scores move a little: bleve's BM25 estimates a field's average
-// length from each segment's distinct terms. An incremental update does
-// not call it: it would rewrite every segment under the cap for a file.
+// length from each segment's distinct terms. An incremental update calls
+// it only once small segments have piled up (CompactIfFragmented): on
+// every update it would rewrite every segment under the cap for a file.
 func (ix *Index) Compact(ctx context.Context) error {
 	adv, err := ix.bi.Advanced()
 	if err != nil {
@@ -160,6 +161,51 @@ func (ix *Index) Compact(ctx context.Context) error {
 			}
 		}
 	}
+}
+
+// maxSmallSegments is how many small segments (those Compact would merge:
+// under half the cap's live documents, as bleve's merge plan picks them)
+// an index may have before CompactIfFragmented compacts it. Each
+// incremental update adds one or more small segments, and bleve's
+// background merging leaves up to ten of a size before it merges them:
+// a served index that librarians keep adding to would be searched in ever
+// more segments between full rebuilds. Compacting after every update
+// would rewrite the small segments for each file changed; waiting for a
+// few spreads that cost over several updates.
+const maxSmallSegments = 3
+
+// SmallSegments counts the segments that compacting would merge.
+func (ix *Index) SmallSegments() int {
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		return 0
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return 0
+	}
+	defer r.Close()
+	segs, err := segmentsOfReader(r)
+	if err != nil {
+		return 0
+	}
+	n := 0
+	for _, s := range segs.segs {
+		if s.LiveSize() < maxSegmentDocs/2 {
+			n++
+		}
+	}
+	return n
+}
+
+// CompactIfFragmented compacts the index when it has more than
+// maxSmallSegments small segments, and tells whether it did: the step
+// after an incremental update.
+func (ix *Index) CompactIfFragmented(ctx context.Context) (bool, error) {
+	if ix.SmallSegments() <= maxSmallSegments {
+		return false, nil
+	}
+	return true, ix.Compact(ctx)
 }
 
 // awaitCleanup waits a while for bleve to delete the files of the merged

@@ -280,7 +280,9 @@ func (a *app) update(ctx context.Context, corpora []indexer.Corpus, progress fun
 			}
 		}
 		var err error
-		st, err = p.Run(ctx, corpora)
+		if st, err = p.Run(ctx, corpora); err == nil {
+			compactAfterUpdate(ctx, ix, a.logger)
+		}
 		return err
 	})
 	a.report(st, err == nil, time.Since(start))

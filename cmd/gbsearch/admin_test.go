@@ -22,6 +22,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"gbsearch/corpus"
+	"gbsearch/corpus/gen"
 	"gbsearch/search"
 	"gbsearch/server"
 )
@@ -309,6 +311,59 @@ func TestUploadAndDelete(t *testing.T) {
 	// a symbol with ../ never becomes a path
 	if code, _ := doRequest(t, http.MethodDelete, ta.base+"/api/v1/admin/documents/../../etc/passwd", testToken, nil, ""); code != 404 {
 		t.Errorf("delete ../../etc/passwd: %d", code)
+	}
+}
+
+// TestUpdateCompactsSmallSegments: a `gbsearch index` run exits soon
+// after its commit, before bleve's background merging gets to the small
+// segments it added: a corpus updated run after run was searched in more
+// and more of them (six after five runs adding a session of 40 generated
+// files each) until a full rebuild. An update compacts them once they are
+// more than a few.
+func TestUpdateCompactsSmallSegments(t *testing.T) {
+	generated := t.TempDir()
+	g, err := gen.New(gen.Options{N: 120, Seed: 5, Out: generated, SeedText: corpus.SeedText})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := g.Generate(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	sessions, err := filepath.Glob(filepath.Join(generated, "[0-9]*"))
+	if err != nil || len(sessions) == 0 {
+		t.Fatalf("the generator wrote no session folders: %v", err)
+	}
+	corpusDir := t.TempDir()
+	b, err := newBuilder(filepath.Join(t.TempDir(), "data"), []string{corpusDir}, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := search.Create(filepath.Join(t.TempDir(), "idx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	ctx := t.Context()
+	// updates without the compaction, a session each, until they have
+	// left more small segments than an update lets be
+	for _, s := range sessions {
+		copyTree(t, s, filepath.Join(corpusDir, filepath.Base(s)))
+		if _, err := b.pipeline(search.NewWriter(ix), false).Run(ctx, b.corpora); err != nil {
+			t.Fatal(err)
+		}
+		if ix.SmallSegments() > 4 {
+			break
+		}
+	}
+	before := ix.SmallSegments()
+	if before <= 3 {
+		t.Fatalf("%d sessions' updates left %d small segments: the test needs more than 3", len(sessions), before)
+	}
+	if _, err := b.update(ctx, ix); err != nil {
+		t.Fatal(err)
+	}
+	if n := ix.Segments(); n != 1 {
+		t.Errorf("%d segments after an update of an index with %d small ones, want 1", n, before)
 	}
 }
 

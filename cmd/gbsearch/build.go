@@ -75,7 +75,28 @@ const extractorKey = "gbsearch:extractor"
 func (b *builder) update(ctx context.Context, ix *search.Index) (*indexer.Stats, error) {
 	w := search.NewWriter(ix)
 	w.SetExtractorVersion(indexer.ExtractorVersion)
-	return b.pipeline(w, false).Run(ctx, b.corpora)
+	st, err := b.pipeline(w, false).Run(ctx, b.corpora)
+	if err == nil {
+		compactAfterUpdate(ctx, ix, b.logger)
+	}
+	return st, err
+}
+
+// compactAfterUpdate compacts an index that updates have left in many
+// small segments (search.Index.CompactIfFragmented), so that its searches
+// do not slow down between full rebuilds. The update is committed and
+// valid without it, so a failure is only reported.
+func compactAfterUpdate(ctx context.Context, ix *search.Index, logger *slog.Logger) {
+	start := time.Now()
+	small := ix.SmallSegments()
+	did, err := ix.CompactIfFragmented(ctx)
+	switch {
+	case err != nil:
+		logger.Warn("the index could not be compacted after the update; it is searched as it is", "err", err)
+	case did:
+		logger.Info("compacted the index after the update", "small_segments", small, "segments", ix.Segments(),
+			"took", time.Since(start).Round(time.Millisecond))
+	}
 }
 
 // errCheckFailed marks a rebuild that was refused by its checks.
