@@ -17,11 +17,7 @@ import (
 // (as bleve's own background merges do).
 func TestCompact(t *testing.T) {
 	docs := parsedCorpus(t, 60, 7)
-	ix, err := Create(t.TempDir() + "/idx")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := emptyIndex(t)
 	ctx := context.Background()
 	w := NewWriter(ix)
 	for i, d := range docs {
@@ -121,11 +117,7 @@ func TestCompact(t *testing.T) {
 // bleve's own merging.
 func TestCompactIfFragmented(t *testing.T) {
 	docs := parsedCorpus(t, 40, 11)
-	ix, err := Create(t.TempDir() + "/idx")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := emptyIndex(t)
 	ctx := context.Background()
 	w := NewWriter(ix)
 	// one update per symbol, as a librarian adding files one at a time
@@ -161,4 +153,15 @@ func TestCompactIfFragmented(t *testing.T) {
 	if did, err := ix.CompactIfFragmented(ctx); err != nil || did {
 		t.Errorf("after compacting: CompactIfFragmented = %v, %v; want nothing to do", did, err)
 	}
+}
+
+// emptyIndex creates an index that the test closes at its end.
+func emptyIndex(t *testing.T) *Index {
+	t.Helper()
+	ix, err := Create(t.TempDir() + "/idx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	return ix
 }

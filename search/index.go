@@ -165,33 +165,19 @@ func (ix *Index) Compact(ctx context.Context) error {
 
 // maxSmallSegments is how many small segments (those Compact would merge:
 // under half the cap's live documents, as bleve's merge plan picks them)
-// an index may have before CompactIfFragmented compacts it. Each
-// incremental update adds one or more small segments, and bleve's
-// background merging leaves up to ten of a size before it merges them:
-// a served index that librarians keep adding to would be searched in ever
-// more segments between full rebuilds. Compacting after every update
-// would rewrite the small segments for each file changed; waiting for a
-// few spreads that cost over several updates.
+// an index may have before CompactIfFragmented compacts it. A `gbsearch
+// index` run commits small segments and exits before bleve's background
+// merging gets to them: a corpus updated run after run was searched in
+// more and more segments until a full rebuild. Compacting after every
+// update would rewrite the small segments for each file changed; waiting
+// for a few spreads that cost over several updates.
 const maxSmallSegments = 3
 
 // SmallSegments counts the segments that compacting would merge.
 func (ix *Index) SmallSegments() int {
-	adv, err := ix.bi.Advanced()
-	if err != nil {
-		return 0
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		return 0
-	}
-	defer r.Close()
-	segs, err := segmentsOfReader(r)
-	if err != nil {
-		return 0
-	}
 	n := 0
-	for _, s := range segs.segs {
-		if s.LiveSize() < maxSegmentDocs/2 {
+	for _, live := range ix.segmentSizes() {
+		if live < maxSegmentDocs/2 {
 			n++
 		}
 	}
@@ -236,21 +222,29 @@ func mergeErrors(s *scorch.Scorch) uint64 {
 }
 
 // Segments is how many segments a search visits now.
-func (ix *Index) Segments() int {
+func (ix *Index) Segments() int { return len(ix.segmentSizes()) }
+
+// segmentSizes are the live documents of each segment a search visits now
+// (none if the index cannot say).
+func (ix *Index) segmentSizes() []int64 {
 	adv, err := ix.bi.Advanced()
 	if err != nil {
-		return 0
+		return nil
 	}
 	r, err := adv.Reader()
 	if err != nil {
-		return 0
+		return nil
 	}
 	defer r.Close()
 	segs, err := segmentsOfReader(r)
 	if err != nil {
-		return 0
+		return nil
 	}
-	return len(segs.segs)
+	sizes := make([]int64, len(segs.segs))
+	for i, s := range segs.segs {
+		sizes[i] = s.LiveSize()
+	}
+	return sizes
 }
 
 // Path is the index directory.
