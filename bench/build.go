@@ -43,6 +43,11 @@ const chunk = 32
 // the peak RSS read is that engine's alone.
 func buildInChild(engine string, pc *parsedCorpus, o options) (*buildResult, error) {
 	dir := filepath.Join(o.work, fmt.Sprintf("index-%s-n%d", engine, o.n))
+	if !o.keep {
+		// a run that does not keep its index builds beside the kept one,
+		// which a later -reuse run may still want
+		dir = fmt.Sprintf("%s-run%d", dir, os.Getpid())
+	}
 	resFile := dir + ".result.json"
 	if o.reuse {
 		if r, err := readBuildResult(resFile); err == nil {

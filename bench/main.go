@@ -54,7 +54,7 @@ func main() {
 	flag.Uint64Var(&o.seed, "seed", 1, "seed of the corpus and of the queries")
 	flag.IntVar(&o.queries, "queries", 1000, "queries run through each engine in each mode")
 	flag.StringVar(&o.work, "work", filepath.Join(os.TempDir(), "gbsearch-bench"), "folder for the parsed documents and the indexes")
-	flag.BoolVar(&o.keep, "keep", false, "keep the indexes (and their build figures) after the run")
+	flag.BoolVar(&o.keep, "keep", false, "keep the indexes (and their build figures) after the run, for -reuse; without it a run builds beside the kept ones and leaves them as they are")
 	flag.StringVar(&o.kind, "kind", "", "run only the queries of this kind (term, and, or, phrase): to profile one")
 	flag.BoolVar(&o.reuse, "reuse", false, "query the indexes a run with -keep left, instead of building them again (to measure a query change); implies -keep")
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of each build and of the queries to FILE.{gbsearch,fts5,queries}")
