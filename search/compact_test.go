@@ -134,8 +134,8 @@ func TestCompactIfFragmented(t *testing.T) {
 			t.Fatal(err)
 		}
 		if n := ix.SmallSegments(); n <= maxSmallSegments {
-			if did, err := ix.CompactIfFragmented(ctx); err != nil || did {
-				t.Fatalf("%d small segments: CompactIfFragmented = %v, %v; want no compaction", n, did, err)
+			if merged, err := ix.CompactIfFragmented(ctx); err != nil || merged != 0 {
+				t.Fatalf("%d small segments: CompactIfFragmented = %d, %v; want no compaction", n, merged, err)
 			}
 		}
 	}
@@ -143,15 +143,15 @@ func TestCompactIfFragmented(t *testing.T) {
 	if before <= maxSmallSegments {
 		t.Fatalf("%d updates left %d small segments: the test needs more than %d", put, before, maxSmallSegments)
 	}
-	did, err := ix.CompactIfFragmented(ctx)
-	if err != nil || !did {
-		t.Fatalf("%d small segments: CompactIfFragmented = %v, %v; want a compaction", before, did, err)
+	merged, err := ix.CompactIfFragmented(ctx)
+	if err != nil || merged <= maxSmallSegments {
+		t.Fatalf("%d small segments: CompactIfFragmented = %d, %v; want them compacted", before, merged, err)
 	}
 	if n := ix.Segments(); n != 1 {
 		t.Errorf("%d segments after compacting %d small ones, want 1", n, before)
 	}
-	if did, err := ix.CompactIfFragmented(ctx); err != nil || did {
-		t.Errorf("after compacting: CompactIfFragmented = %v, %v; want nothing to do", did, err)
+	if merged, err := ix.CompactIfFragmented(ctx); err != nil || merged != 0 {
+		t.Errorf("after compacting: CompactIfFragmented = %d, %v; want nothing to do", merged, err)
 	}
 }
 

@@ -185,13 +185,15 @@ func (ix *Index) SmallSegments() int {
 }
 
 // CompactIfFragmented compacts the index when it has more than
-// maxSmallSegments small segments, and tells whether it did: the step
-// after an incremental update.
-func (ix *Index) CompactIfFragmented(ctx context.Context) (bool, error) {
-	if ix.SmallSegments() <= maxSmallSegments {
-		return false, nil
+// maxSmallSegments small segments, the step after an incremental update.
+// It returns how many small segments it compacted: 0 when it left the
+// index as it was.
+func (ix *Index) CompactIfFragmented(ctx context.Context) (int, error) {
+	small := ix.SmallSegments()
+	if small <= maxSmallSegments {
+		return 0, nil
 	}
-	return true, ix.Compact(ctx)
+	return small, ix.Compact(ctx)
 }
 
 // awaitCleanup waits a while for bleve to delete the files of the merged

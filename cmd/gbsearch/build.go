@@ -88,13 +88,12 @@ func (b *builder) update(ctx context.Context, ix *search.Index) (*indexer.Stats,
 // valid without it, so a failure is only reported.
 func compactAfterUpdate(ctx context.Context, ix *search.Index, logger *slog.Logger) {
 	start := time.Now()
-	small := ix.SmallSegments()
-	did, err := ix.CompactIfFragmented(ctx)
+	merged, err := ix.CompactIfFragmented(ctx)
 	switch {
 	case err != nil:
 		logger.Warn("the index could not be compacted after the update; it is searched as it is", "err", err)
-	case did:
-		logger.Info("compacted the index after the update", "small_segments", small, "segments", ix.Segments(),
+	case merged > 0:
+		logger.Info("compacted the index after the update", "small_segments", merged, "segments", ix.Segments(),
 			"took", time.Since(start).Round(time.Millisecond))
 	}
 }
