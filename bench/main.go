@@ -117,20 +117,27 @@ func run(ctx context.Context, o options) error {
 		}
 		return err
 	}
+	// a run that does not keep its indexes deletes each one it built,
+	// whatever happens after
 	null, err := buildInChild("null", parsed, o)
 	if err != nil {
 		return err
 	}
+	if !o.keep {
+		defer os.RemoveAll(null.Dir)
+	}
 	gb, err := buildInChild("gbsearch", parsed, o)
 	if err != nil {
 		return err
+	}
+	if !o.keep {
+		defer os.RemoveAll(gb.Dir)
 	}
 	fts, err := buildInChild("fts5", parsed, o)
 	if err != nil {
 		return err
 	}
 	if !o.keep {
-		defer os.RemoveAll(gb.Dir)
 		defer os.RemoveAll(fts.Dir)
 	}
 
